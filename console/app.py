@@ -1,0 +1,106 @@
+"""The Textual App: wiring, global bindings, command palette, theme memory.
+
+The App owns the open ``LiveSession`` and the background writer of this console's file;
+screens turn keys into calls on the session and hand the records to ``persist``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from console.live_session import LiveSession
+from console.records import Record
+from console.settings import Settings
+from console.store import StoreWriter
+
+
+def system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FacilitatorApp(App[None]):
+    """The facilitator console."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Facilitator console"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the console (all is saved)"),
+    ]
+
+    def __init__(
+        self,
+        session: LiveSession,
+        *,
+        settings: Settings,
+        message: str = "",
+        source_args: argparse.Namespace | None = None,
+        now: Callable[[], datetime] = system_now,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings
+        self.startup_message = message
+        self.source_args = source_args
+        self.now = now
+        self.writer = StoreWriter(session.file) if session.file is not None else None
+        self.exit_message = ""
+        self.return_code_override: int | None = None
+        self.last_saved_at: datetime | None = None
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        if self.settings.theme and self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        from console.screens.main_screen import MainScreen
+
+        self.push_screen(MainScreen())
+        if self.startup_message:
+            self.notify(self.startup_message, timeout=6)
+        for warning in self.session.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+
+    def watch_theme(self, theme: str) -> None:
+        if self.is_mounted and theme != self.settings.theme:
+            try:
+                self.settings.remember_theme(theme)
+            except OSError as exc:
+                self.notify(f"Could not remember the theme: {exc}", severity="warning")
+
+    async def persist(self, records: Sequence[Record] | Record) -> bool:
+        """Write records through this console's writer; True once they are on disk."""
+        batch = [records] if isinstance(records, Record) else list(records)
+        if not batch:
+            return True
+        if self.writer is None:
+            self.notify("Read-only console: nothing is saved.", severity="warning")
+            return False
+        try:
+            await self.writer.put_many(batch)
+        except Exception as exc:  # disk full, folder removed: say so, keep running
+            self.notify(f"NOT SAVED: {exc}", severity="error", timeout=15)
+            return False
+        self.last_saved_at = self.now()
+        return True
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in getattr(screen, "PALETTE_BINDINGS", ()):
+            action = binding.action
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or binding.description,
+                lambda action=action: self.run_action(action, screen),
+            )
+
+    async def on_unmount(self) -> None:
+        if self.writer is not None:
+            await self.writer.close()
+        self.session.close()

@@ -1,0 +1,59 @@
+"""The normalised question every feed adapter produces.
+
+Adapters turn a form service's payload into ``FeedQuestion`` values at the boundary, once:
+text cleaned and capped, asker name and email kept apart from the text, timestamps
+time-zone aware, and an id that stays stable when a response is edited (the service's own
+id; for sheets, which only append, the row's position).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+QUESTION_TEXT_LIMIT = 2_000
+NAME_LIMIT = 120
+EMAIL_LIMIT = 254
+TOPIC_LIMIT = 80
+
+
+@dataclass(frozen=True, slots=True)
+class FeedQuestion:
+    """One question as the source published it (never changed by moderation)."""
+
+    source_id: str
+    text: str
+    asker: str | None = None
+    email: str | None = None
+    submitted_at: datetime | None = None
+    votes: int | None = None
+    topic: str | None = None
+    display_name: bool = True
+    """Whether the asker agreed to have their name shown (the built-in form asks)."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.source_id,
+            "text": self.text,
+            "asker": self.asker,
+            "email": self.email,
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+            "votes": self.votes,
+            "topic": self.topic,
+            "display_name": self.display_name,
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, object]) -> FeedQuestion:
+        when = raw.get("submitted_at")
+        votes = raw.get("votes")
+        return cls(
+            source_id=str(raw["id"]),
+            text=str(raw.get("text") or ""),
+            asker=str(raw["asker"]) if raw.get("asker") else None,
+            email=str(raw["email"]) if raw.get("email") else None,
+            submitted_at=datetime.fromisoformat(when) if isinstance(when, str) else None,
+            votes=votes if isinstance(votes, int) and not isinstance(votes, bool) else None,
+            topic=str(raw["topic"]) if raw.get("topic") else None,
+            display_name=bool(raw.get("display_name", True)),
+        )

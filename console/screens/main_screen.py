@@ -1,0 +1,176 @@
+"""The main console screen: run of show, countdown, talking points, board and notes regions."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from console.clock_model import ClockError, Phase
+from console.clock_view import countdown, timeline
+from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
+from console.widgets.countdown import Countdown
+from console.widgets.segment_brief import SegmentBrief
+from console.widgets.session_header import SessionHeader
+
+CLOCK_BINDINGS = [
+    Binding("s", "clock('start')", "Start", id="start", tooltip="Start the session"),
+    Binding("space", "clock('toggle_pause')", "Pause", id="pause",
+            tooltip="Pause or resume the clock"),
+    Binding("n", "clock('next')", "Next", id="next", tooltip="Move to the next segment"),
+    Binding("p", "clock('previous')", "Prev", id="previous",
+            tooltip="Go back to the previous segment"),
+    Binding("plus,equals_sign", "nudge(60)", "+1m", id="extend", key_display="+",
+            tooltip="Give the current segment a minute more"),
+    Binding("minus", "nudge(-60)", "-1m", id="shorten", key_display="-",
+            tooltip="Take a minute from the current segment"),
+    Binding("ctrl+e", "end_session", "End", id="end", tooltip="End the session"),
+]
+
+
+class MainScreen(Screen[None]):
+    """Everything a facilitator needs at a glance during the session."""
+
+    BINDINGS = CLOCK_BINDINGS
+    PALETTE_BINDINGS = CLOCK_BINDINGS
+    """Bindings mirrored as command palette entries."""
+
+    def compose(self) -> ComposeResult:
+        yield SessionHeader()
+        with Horizontal(id="top"):
+            with Vertical(id="timeline-pane") as pane:
+                pane.border_title = "Run of show"
+                yield AgendaTimeline()
+            with VerticalScroll(id="now-pane") as now:
+                now.border_title = "Now"
+                yield Countdown()
+                yield SegmentBrief()
+        with Horizontal(id="bottom"):
+            with Vertical(id="board-region") as board:
+                board.border_title = "Questions"
+                yield Static("The question board fills this region.", classes="placeholder")
+            with Vertical(id="notes-region") as notes:
+                notes.border_title = "Notes"
+                yield Static("Note panes fill this region.", classes="placeholder")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        header = self.query_one(SessionHeader)
+        role = "" if session.role == "facilitator" else f" · {session.role}: {session.author}"
+        header.title = f"{session.agenda.title}{role}"
+        self.refresh_view()
+        self.set_interval(1.0, self.on_tick)
+
+    # ------------------------------------------------------------------ view
+    def refresh_view(self) -> None:
+        app = self.app
+        session = app.session  # type: ignore[attr-defined]
+        clock = session.clock
+        tz = session.agenda.tz
+        now = app.now()  # type: ignore[attr-defined]
+        header = self.query_one(SessionHeader)
+        header.wall_clock = now.astimezone(tz).strftime("%H:%M:%S")
+        header.projected_end = clock.projected_end().astimezone(tz).strftime("%H:%M")
+        saved = app.last_saved_at  # type: ignore[attr-defined]
+        header.saved = f"saved {saved.astimezone(tz):%H:%M:%S}" if saved else ""
+        self.query_one(AgendaTimeline).set_rows(
+            [TimelineRow(r.title, r.when, r.length, r.delta, r.state) for r in timeline(clock, tz)]
+        )
+        view = countdown(clock, tz)
+        cd = self.query_one(Countdown)
+        cd.time_text, cd.state, cd.caption = view.time_text, view.state, view.caption
+        segment = session.agenda.segments[clock.current_index or 0]
+        heading, points = "Talking points", segment.talking_points
+        if segment.prompts and not segment.talking_points:
+            heading, points = "Discussion prompts", segment.prompts
+        elif segment.prompts:
+            points = (*segment.talking_points, *segment.prompts)
+        self.query_one(SegmentBrief).show(segment.title, segment.kind, heading, points)
+
+    async def on_tick(self) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        events, record = session.tick()
+        if record is not None:
+            self.save(record)
+        if events:
+            self.app.bell()
+        self.refresh_view()
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        session = self.app.session  # type: ignore[attr-defined]
+        if action in {"clock", "nudge", "end_session"} and not session.runs_clock:
+            return None  # shown disabled: a note-taker follows the facilitator's clock
+        return True
+
+    def action_clock(self, operation: str) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            events, record = session.act(operation)
+        except (ClockError, PermissionError) as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        if record is not None:
+            self.save(record)
+        self.refresh_view()
+
+    def action_nudge(self, seconds: int) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            _events, record = session.act("extend" if seconds > 0 else "shorten", abs(seconds))
+        except (ClockError, PermissionError) as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        if record is not None:
+            self.save(record)
+        self.refresh_view()
+
+    def action_end_session(self) -> None:
+        from console.screens.confirm import ConfirmScreen
+
+        def ended(answer: bool | None) -> None:
+            if answer:
+                self.finish_session()
+
+        self.app.push_screen(
+            ConfirmScreen("End the session now? The clock stops and the session is marked "
+                          "finished.", yes="End session"),
+            ended,
+        )
+
+    def finish_session(self) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        record = None
+        if session.clock.phase in (Phase.RUNNING, Phase.PAUSED):
+            _events, record = session.act("finish")
+        if record is not None:
+            self.save(record)
+        self.mark_finished()
+        self.refresh_view()
+
+    @work(exit_on_error=False, group="session-info")
+    async def mark_finished(self) -> None:
+        import asyncio
+
+        session = self.app.session  # type: ignore[attr-defined]
+        now = self.app.now()  # type: ignore[attr-defined]
+        changes = session.session_changes([]) or {"finished_at": now}
+        changes.setdefault("finished_at", now)
+        await asyncio.to_thread(session.folder.update_info, **changes)
+        self.notify("Session finished.")
+
+    @work(exit_on_error=False, group="save")
+    async def save(self, record: object) -> None:
+        import asyncio
+
+        app = self.app
+        ok = await app.persist(record)  # type: ignore[attr-defined]
+        session = app.session  # type: ignore[attr-defined]
+        changes = session.session_changes([])
+        if ok and changes:
+            await asyncio.to_thread(session.folder.update_info, **changes)
+        self.refresh_view()

@@ -1,0 +1,41 @@
+"""A header that shows what the facilitator glances at: title, wall clock, projected end."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class SessionHeader(Widget, can_focus=False):
+    """One line: title (and role), wall clock, projected end and the form address.
+
+    The clock text comes from the screen, which reads the injected ``now()``, so snapshots
+    with a frozen clock are stable (Textual's Header clock reads the system time).
+    """
+
+    DEFAULT_CSS = """
+    SessionHeader { dock: top; height: 1; background: $primary; color: $text; }
+    """
+
+    title: reactive[str] = reactive("")
+    wall_clock: reactive[str] = reactive("")
+    projected_end: reactive[str] = reactive("")
+    form_address: reactive[str] = reactive("")
+    saved: reactive[str] = reactive("")
+
+    def render(self) -> Table:
+        grid = Table.grid(expand=True, padding=(0, 1))
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(no_wrap=True, justify="right")
+        right = Text()
+        if self.form_address:
+            right.append(f"form {self.form_address}  ")
+        if self.saved:
+            right.append(f"{self.saved}  ", style="dim")
+        if self.projected_end:
+            right.append(f"ends ~{self.projected_end}  ")
+        right.append(self.wall_clock, style="bold")
+        grid.add_row(Text(self.title, style="bold"), right)
+        return grid

@@ -1,0 +1,40 @@
+"""Building a console on a temp data folder with a clock the test moves by hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from console.app import FacilitatorApp
+from console.live_session import LiveSession
+from console.session_setup import prepare
+from console.settings import load_settings
+
+
+@dataclass
+class FakeNow:
+    """A wall clock that moves only when told to."""
+
+    moment: datetime
+    calls: int = field(default=0)
+
+    def __call__(self) -> datetime:
+        self.calls += 1
+        return self.moment
+
+    def advance(self, seconds: float) -> None:
+        self.moment += timedelta(seconds=seconds)
+
+
+def make_app(
+    data: Path, config: Path, now: FakeNow, *, agenda: str | None = None, role: str = "facilitator",
+    author: str = "Dana", session: str | None = None, new: bool = False,
+) -> FacilitatorApp:
+    launch = prepare(
+        root=data, agenda_ref=agenda, session_ref=session, new=new, role=role, author=author,
+        read_only=False, rehearsal=False, now=now,
+    )
+    live = LiveSession(launch, now=now)
+    live.open()
+    return FacilitatorApp(live, settings=load_settings(config), message=launch.message, now=now)

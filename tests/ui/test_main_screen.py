@@ -1,0 +1,161 @@
+"""The main screen under Pilot: clock keys, persistence, resume after a restart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from console.clock_model import Phase
+from console.store import list_sessions
+from console.widgets.countdown import Countdown
+from console.widgets.session_header import SessionHeader
+from tests.ui.helpers import FakeNow, make_app
+
+# 3:25 p.m. in New York on the default agenda's day: five minutes before the start.
+BEFORE_START = datetime(2025, 12, 17, 20, 25, tzinfo=UTC)
+
+
+async def wait_saved(app) -> None:  # type: ignore[no-untyped-def]
+    await app.workers.wait_for_complete()
+
+
+async def test_countdown_to_the_scheduled_start(tmp_path: Path) -> None:
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        cd = app.screen.query_one(Countdown)
+        assert cd.time_text == "05:00"
+        assert cd.state == "waiting"
+        header = app.screen.query_one(SessionHeader)
+        assert header.wall_clock == "15:25:00"  # shown in the agenda's zone, not UTC
+        assert header.projected_end == "16:30"
+
+
+async def test_keys_drive_the_clock(tmp_path: Path) -> None:
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        now.advance(300)
+        await pilot.press("s")
+        clock = app.session.clock
+        assert clock.phase is Phase.RUNNING
+        assert clock.current_index == 0
+        now.advance(60)
+        await pilot.press("space")
+        assert clock.phase is Phase.PAUSED
+        await pilot.press("space")
+        assert clock.phase is Phase.RUNNING
+        allotted = clock.allotted()
+        await pilot.press("plus")
+        assert clock.allotted() == allotted + 60
+        await pilot.press("minus")
+        assert clock.allotted() == allotted
+        await pilot.press("n")
+        assert clock.current_index == 1
+        await pilot.press("p")
+        assert clock.current_index == 0
+        await wait_saved(app)
+
+
+async def test_overtime_shows_a_word_not_only_colour(tmp_path: Path) -> None:
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        first = app.session.agenda.segments[0]
+        now.advance(first.minutes * 60 - 30)
+        await app.screen.on_tick()
+        cd = app.screen.query_one(Countdown)
+        assert cd.state == "wrap up"
+        assert cd.has_class("-wrap-up")
+        now.advance(95)
+        await app.screen.on_tick()
+        assert cd.state == "overtime"
+        assert cd.time_text == "-01:05"
+        assert "OVERTIME" in str(cd.query_one("#countdown-state").render())
+
+
+async def test_quit_and_restart_resumes_where_it_was(tmp_path: Path) -> None:
+    data, cfg = tmp_path / "data", tmp_path / "cfg"
+    now = FakeNow(BEFORE_START)
+    app = make_app(data, cfg, now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.press("n")
+        await wait_saved(app)
+        session_id = app.session.folder.info.id
+    app.session.close()
+    now.advance(120)  # two minutes pass while the console is closed
+    again = make_app(data, cfg, now)
+    assert "Resumed" in again.startup_message
+    assert again.session.folder.info.id == session_id
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        clock = again.session.clock
+        assert clock.phase is Phase.RUNNING
+        assert clock.current_index == 1
+        assert clock.elapsed() == pytest.approx(120, abs=1)
+    again.session.close()
+
+
+async def test_end_session_marks_it_finished(tmp_path: Path) -> None:
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.press("ctrl+e")
+        await pilot.press("y")
+        await wait_saved(app)
+        assert app.session.clock.phase is Phase.FINISHED
+    app.session.close()
+    (info,) = list_sessions(tmp_path / "data")
+    assert info.finished_at is not None
+
+
+async def test_clock_actions_are_in_the_command_palette(tmp_path: Path) -> None:
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for word in ("Start", "Pause", "Next", "Prev", "End"):
+            assert word in titles
+    app.session.close()
+
+
+async def test_keys_can_be_remapped_from_the_config_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "config.toml").write_text('[keys]\nnext = "right"\n', encoding="utf-8")
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", cfg, now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.press("right")
+        assert app.session.clock.current_index == 1
+        await pilot.press("n")  # the old key no longer moves on
+        assert app.session.clock.current_index == 1
+        await wait_saved(app)
+    app.session.close()
+
+
+async def test_theme_choice_is_remembered_without_touching_config(tmp_path: Path) -> None:
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    original = "# my comments\n[keys]\n"
+    (cfg / "config.toml").write_text(original, encoding="utf-8")
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", cfg, now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    app.session.close()
+    assert (cfg / "config.toml").read_text(encoding="utf-8") == original
+    again = make_app(tmp_path / "data", cfg, now)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+    again.session.close()

@@ -1,0 +1,328 @@
+"""The poller: one long-lived loop per source that fetches, parses and reports.
+
+Shape (see DESIGN.md): the loop awaits each fetch and then sleeps, so it never overlaps
+itself and a slow source still finishes. Each fetch is bounded as a whole. An unchanged feed
+(304, or the same body hash) costs no parse and reports ``changed=False``. Failures never
+escape the loop: they become a status message, the last good questions stay, and the next
+attempt backs off exponentially with jitter (longer when the source says Retry-After).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import httpx
+
+from console.feeds.base import ParsedFeed
+from console.feeds.config import SourceConfig
+from console.feeds.errors import FeedConfigError, FeedError
+from console.feeds.fetch import describe_source, fetch, is_local, make_client, read_local
+from console.feeds.model import FeedQuestion
+from console.feeds.presets import Preset, get_preset
+from console.feeds.redact import redact
+
+log = logging.getLogger("console.feeds")
+
+MAX_PAGES = 50
+MAX_BACKOFF_SECONDS = 300.0
+LONG_POLL_BACKOFF_BASE = 1.0
+THREAD_PARSE_BYTES = 256 * 1024
+"""Bodies above this size are parsed in a worker thread (10,000 rows take ~0.5 s)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """What the feed-status widget shows; every text here is already redacted."""
+
+    ok: bool
+    message: str
+    last_success_at: datetime | None
+    last_attempt_at: datetime | None
+    question_count: int
+    source_label: str
+    notes: tuple[str, ...] = ()
+    retry_in: float | None = None
+    """Seconds until the next attempt after a failure (None when polling normally)."""
+    source_open: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedUpdate:
+    """The current question set after one attempt; ``changed`` says whether it moved."""
+
+    questions: tuple[FeedQuestion, ...]
+    changed: bool
+    status: FeedStatus
+
+
+OnUpdate = Callable[[FeedUpdate], None]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FeedPoller:
+    """Polls one source. ``run()`` is the loop; ``poll_once()`` is a single attempt."""
+
+    def __init__(
+        self,
+        config: SourceConfig,
+        on_update: OnUpdate | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        now: Callable[[], datetime] = _utc_now,
+        rand: Callable[[], float] = random.random,
+        initial: Iterable[FeedQuestion] = (),
+        max_backoff: float = MAX_BACKOFF_SECONDS,
+    ) -> None:
+        self.config = config
+        self._on_update = on_update
+        self._own_client = client is None
+        self._client = client or make_client(transport)
+        self._now = now
+        self._rand = rand
+        self._max_backoff = max_backoff
+        self._questions: dict[str, FeedQuestion] = {q.source_id: q for q in initial}
+        self._label = describe_source(config.url)
+        self._validators: dict[str, dict[str, str]] = {}
+        self._hashes: list[str] = []
+        self._cursor: str | None = None
+        self._failures = 0
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._notes: tuple[str, ...] = ()
+        self._source_open: bool | None = None
+        self.next_delay: float = 0.0
+        """Seconds the loop will sleep before the next attempt (for tests and the UI)."""
+        self.status = FeedStatus(
+            ok=False,
+            message="not fetched yet" + (" (showing the saved copy)" if self._questions else ""),
+            last_success_at=None,
+            last_attempt_at=None,
+            question_count=len(self._questions),
+            source_label=self._label,
+        )
+
+    @property
+    def questions(self) -> tuple[FeedQuestion, ...]:
+        return tuple(self._questions.values())
+
+    # --- the loop ---------------------------------------------------------------------
+
+    def start(self) -> asyncio.Task[None]:
+        """Start the loop as a task on the running event loop (idempotent)."""
+        if self._task is None or self._task.done():
+            self._stopping = False
+            self._task = asyncio.create_task(self.run(), name=f"feed poller {self._label}")
+        return self._task
+
+    async def run(self) -> None:
+        """Poll until :meth:`stop`: fetch, report, sleep (or wake early on poll_now)."""
+        while not self._stopping:
+            self._wake.clear()
+            await self.poll_once()
+            if self._stopping:
+                break
+            if self.next_delay <= 0:
+                await asyncio.sleep(0)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.next_delay)
+
+    def poll_now(self) -> None:
+        """Skip the current wait (the UI's "refresh", and tests)."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """End the loop (cancelling a fetch in flight) and close the client if we made it."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._own_client:
+            await self._client.aclose()
+
+    # --- one attempt ------------------------------------------------------------------
+
+    async def poll_once(self) -> FeedUpdate:
+        """Fetch and parse once; never raises (errors become the status)."""
+        async with self._lock:
+            attempt = self._now()
+            try:
+                changed = await self._attempt()
+            except FeedError as exc:
+                update = self._failed(
+                    attempt,
+                    exc.message,
+                    exc.retry_after,
+                    permanent=isinstance(exc, FeedConfigError),
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the loop must survive anything a source sends
+                log.exception("feed %s: unexpected error", self._label)
+                update = self._failed(attempt, f"unexpected error: {type(exc).__name__}", None)
+            else:
+                update = self._succeeded(attempt, changed)
+            self._deliver(update)
+            return update
+
+    async def _attempt(self) -> bool:
+        preset = get_preset(self.config.preset)
+        secret = self.config.resolve_token()
+        page: dict[str, str] | None = None
+        parsed: list[ParsedFeed] = []
+        hashes: list[str] = []
+        for index in range(MAX_PAGES):
+            spec = preset.build_request(self.config, page, self._cursor)
+            key = (
+                str(httpx.URL(spec.url, params=spec.params)) if not is_local(spec.url) else spec.url
+            )
+            if is_local(spec.url):
+                result = await read_local(spec.url, self.config.max_bytes)
+            else:
+                result = await fetch(
+                    self._client,
+                    spec,
+                    max_bytes=self.config.max_bytes,
+                    deadline_seconds=self._deadline(preset),
+                    validators=self._validators.get(key) if index == 0 else None,
+                    secrets=[secret],
+                    now=self._now(),
+                )
+            if result.not_modified:
+                return False
+            self._remember_validators(key, result.headers)
+            digest = hashlib.sha256(result.body).hexdigest()
+            hashes.append(digest)
+            if index == 0 and self._hashes == [digest]:
+                return False  # same single-page body as last time: no parse
+            if len(result.body) > THREAD_PARSE_BYTES:  # keep the UI's event loop responsive
+                page_feed = await asyncio.to_thread(
+                    preset.parse, result.body, result.headers, self.config
+                )
+            else:
+                page_feed = preset.parse(result.body, result.headers, self.config)
+            parsed.append(page_feed)
+            page = parsed[-1].next_page
+            if page is None:
+                break
+        else:
+            self._notes = (f"stopped after {MAX_PAGES} pages",)
+        self._hashes = hashes
+        return self._merge(parsed, preset)
+
+    def _deadline(self, preset: Preset) -> float:
+        if preset.long_poll:
+            return self.config.wait_seconds + self.config.timeout_seconds
+        return self.config.timeout_seconds
+
+    def _remember_validators(self, key: str, headers: dict[str, str]) -> None:
+        found = {}
+        lower = {k.lower(): v for k, v in headers.items()}
+        if lower.get("etag"):
+            found["If-None-Match"] = lower["etag"]
+        if lower.get("last-modified"):
+            found["If-Modified-Since"] = lower["last-modified"]
+        if found:
+            self._validators = {key: found}
+
+    def _merge(self, parsed: list[ParsedFeed], preset: Preset) -> bool:
+        notes = [n for p in parsed for n in p.notes]
+        self._notes = tuple(dict.fromkeys(notes))
+        last = parsed[-1]
+        if last.source_open is not None:
+            self._source_open = last.source_open
+        if last.cursor is not None:
+            self._cursor = last.cursor
+        incoming = [q for p in parsed for q in p.questions]
+        if all(p.complete for p in parsed):
+            fresh = {q.source_id: q for q in incoming}
+            changed = list(fresh.items()) != list(self._questions.items())
+            self._questions = fresh
+            return changed
+        changed = False
+        for q in incoming:
+            if self._questions.get(q.source_id) != q:
+                self._questions[q.source_id] = q
+                changed = True
+        return changed
+
+    # --- status -----------------------------------------------------------------------
+
+    def _succeeded(self, attempt: datetime, changed: bool) -> FeedUpdate:
+        self._failures = 0
+        preset = get_preset(self.config.preset)
+        self.next_delay = 0.0 if preset.long_poll else self.config.interval_seconds
+        count = len(self._questions)
+        word = "question" if count == 1 else "questions"
+        self.status = FeedStatus(
+            ok=True,
+            message=f"{count} {word}" + ("" if changed else " (no change)"),
+            last_success_at=attempt,
+            last_attempt_at=attempt,
+            question_count=count,
+            source_label=self._label,
+            notes=self._notes,
+            source_open=self._source_open,
+        )
+        return FeedUpdate(self.questions, changed, self.status)
+
+    def _failed(
+        self, attempt: datetime, message: str, retry_after: float | None, *, permanent: bool = False
+    ) -> FeedUpdate:
+        self._failures += 1
+        self.next_delay = self.backoff(self._failures, retry_after)
+        if permanent:
+            self.next_delay = max(self.next_delay, self.config.interval_seconds)
+        clean = redact(message, [self._safe_token()])
+        kept = len(self._questions)
+        suffix = f"; keeping the last {kept} questions" if kept else ""
+        log.warning("feed %s: %s", self._label, clean)
+        self.status = replace(
+            self.status,
+            ok=False,
+            message=clean + suffix,
+            last_attempt_at=attempt,
+            question_count=kept,
+            retry_in=self.next_delay,
+        )
+        return FeedUpdate(self.questions, False, self.status)
+
+    def backoff(self, failures: int, retry_after: float | None = None) -> float:
+        """Exponential backoff with jitter, never shorter than the source's Retry-After."""
+        preset = get_preset(self.config.preset)
+        base = LONG_POLL_BACKOFF_BASE if preset.long_poll else self.config.interval_seconds
+        ceiling = min(self._max_backoff, base * 2 ** min(failures - 1, 30))
+        delay: float = ceiling / 2 + float(self._rand()) * ceiling / 2
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, 3600.0))
+        return delay
+
+    def _safe_token(self) -> str | None:
+        try:
+            return self.config.resolve_token()
+        except FeedError:
+            return None
+
+    def _deliver(self, update: FeedUpdate) -> None:
+        if self._on_update is None:
+            return
+        try:
+            self._on_update(update)
+        except Exception:
+            log.exception("feed %s: on_update callback failed", self._label)

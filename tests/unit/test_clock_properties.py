@@ -1,0 +1,188 @@
+"""Property tests: invariants of the run-of-show clock under random operations and time."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from console.clock import ClockError, Phase, PlannedSegment, RowState, RunOfShow
+
+SCHEDULED = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
+ZERO = timedelta()
+
+
+class FakeClock:
+    def __init__(self, start: datetime) -> None:
+        self.t = start
+
+    def __call__(self) -> datetime:
+        return self.t
+
+
+segments_strategy = st.lists(
+    st.tuples(st.sampled_from([0, 0.5, 1, 2, 5, 10]), st.sampled_from([0, 1, 2]), st.booleans()),
+    min_size=1,
+    max_size=5,
+)
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("advance"), st.integers(0, 900), st.integers(0, 999_999)),
+        st.tuples(st.just("back"), st.integers(1, 120)),  # the wall clock steps backwards
+        st.sampled_from(
+            [
+                ("start",),
+                ("pause",),
+                ("resume",),
+                ("toggle_pause",),
+                ("next",),
+                ("previous",),
+                ("tick",),
+                ("finish",),
+                ("reload",),
+            ]
+        ),
+        st.tuples(st.just("jump"), st.integers(0, 4)),
+        st.tuples(st.just("extend"), st.sampled_from([-600, -60, -1.5, 30, 60, 300])),
+    ),
+    max_size=40,
+)
+
+
+def build(specs: list[tuple[float, float, bool]]) -> list[PlannedSegment]:
+    return [
+        PlannedSegment(f"s{i}", f"Segment {i}", minutes, wrapup, auto)
+        for i, (minutes, wrapup, auto) in enumerate(specs)
+    ]
+
+
+def observable(ros: RunOfShow) -> tuple[Any, ...]:
+    n = len(ros.segments)
+    return (
+        ros.phase,
+        ros.current_index,
+        ros.started_at,
+        ros.finished_at,
+        ros.events,
+        ros.schedule(),
+        ros.projected_end(),
+        [ros.status(i) for i in range(n)],
+        [ros.remaining(i) for i in range(n)],
+        [ros.segment_log(i) for i in range(n)],
+    )
+
+
+def wall_covered(ros: RunOfShow, now: datetime) -> tuple[timedelta, timedelta, timedelta]:
+    """(sum of run lengths, sum of active time, sum of pauses) over the whole log."""
+    runs = [r for i in range(len(ros.segments)) for r in ros.segment_log(i).runs]
+    lengths = sum(((r.end or now) - r.start for r in runs), ZERO)
+    active = sum((r.active(now) for r in runs), ZERO)
+    paused = sum((r.paused(now) for r in runs), ZERO)
+    return lengths, active, paused
+
+
+def check_invariants(ros: RunOfShow, now: datetime) -> None:
+    n = len(ros.segments)
+    live = ros.phase in (Phase.RUNNING, Phase.PAUSED)
+    for i in range(n):
+        elapsed = ros.elapsed(i)
+        assert elapsed >= 0
+        assert ros.allotted(i) >= 0
+        assert math.isclose(ros.remaining(i), ros.allotted(i) - elapsed, abs_tol=1e-6)
+    states = [ros.row_state(i) for i in range(n)]
+    assert states.count(RowState.CURRENT) == (1 if live else 0)
+    assert (ros.current_index is not None) == live
+    open_runs = [r for i in range(n) for r in ros.segment_log(i).runs if r.end is None]
+    assert len(open_runs) == (1 if live else 0)
+    if live:
+        assert ros.projected_end() >= now
+    if ros.started_at is not None:
+        end = ros.finished_at or now
+        lengths, active, paused = wall_covered(ros, now)
+        assert lengths == end - ros.started_at
+        assert active + paused == end - ros.started_at
+    moments = [e.at for e in ros.events]
+    assert moments == sorted(moments)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    specs=segments_strategy,
+    ops=operations,
+    lateness=st.integers(-600, 600),
+    start_at=st.integers(0, 4),
+)
+def test_invariants_hold_under_random_sessions(
+    specs: list[tuple[float, float, bool]],
+    ops: list[tuple[Any, ...]],
+    lateness: int,
+    start_at: int,
+) -> None:
+    ops = [*ops[:start_at], ("start",), *ops[start_at:]]  # most sessions do get started
+    segments = build(specs)
+    fake = FakeClock(SCHEDULED + timedelta(seconds=lateness))
+    ros = RunOfShow(segments, SCHEDULED, fake)
+    latest: datetime | None = None  # the latest time the clock has read (its floor)
+    for op in ops:
+        name = op[0]
+        if name == "advance":
+            before = [ros.elapsed(i) for i in range(len(segments))]
+            fake.t += timedelta(seconds=op[1], microseconds=op[2])
+            if ros.phase is not Phase.RUNNING:  # paused, idle, finished: no time counts
+                assert [ros.elapsed(i) for i in range(len(segments))] == before
+            else:
+                assert all(
+                    a >= b
+                    for a, b in zip(
+                        (ros.elapsed(i) for i in range(len(segments))), before, strict=True
+                    )
+                )
+        elif name == "back":
+            fake.t -= timedelta(seconds=op[1])
+        elif name == "reload":
+            data = json.loads(json.dumps(ros.to_dict()))
+            back = RunOfShow.from_dict(data, segments, SCHEDULED, fake)
+            assert back.to_dict() == ros.to_dict()
+            # The guard against a wall clock stepping back lives in memory only (saving it
+            # would rewrite the file on every read); with the clock at or past anything seen,
+            # the restored clock is indistinguishable.
+            if latest is None or fake.t >= latest:
+                assert observable(back) == observable(ros)
+            ros = back
+        else:
+            args = op[1:]
+            with contextlib.suppress(ClockError, IndexError):  # refused ops change nothing
+                getattr(ros, name)(*args)
+        latest = fake.t if latest is None else max(latest, fake.t)
+        check_invariants(ros, latest)  # reads the clock, so its floor is now ``latest`` too
+
+
+@settings(deadline=None, max_examples=100)
+@given(specs=segments_strategy, gaps=st.lists(st.integers(0, 1200), min_size=1, max_size=10))
+def test_finished_session_accounts_for_every_second(
+    specs: list[tuple[float, float, bool]], gaps: list[int]
+) -> None:
+    segments = build(specs)
+    fake = FakeClock(SCHEDULED)
+    ros = RunOfShow(segments, SCHEDULED, fake)
+    ros.start()
+    for step, gap in enumerate(gaps):
+        fake.t += timedelta(seconds=gap)
+        ros.tick()
+        if step % 3 == 1:
+            ros.toggle_pause()
+        elif ros.current_index is not None and ros.current_index < len(segments) - 1:
+            ros.next()
+    ros.finish()
+    assert ros.started_at is not None and ros.finished_at is not None
+    lengths, active, paused = wall_covered(ros, fake.t)
+    assert lengths == ros.finished_at - ros.started_at
+    assert active + paused == ros.finished_at - ros.started_at
+    total_actual = sum(r.actual_seconds or 0 for r in ros.schedule())
+    assert math.isclose(total_actual, active.total_seconds(), abs_tol=1e-6)

@@ -11,13 +11,16 @@ import asyncio
 import json
 import sys
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from console.feeds.config import SourceConfig, load_zone, source_from_args
 from console.feeds.errors import FeedError
 from console.feeds.model import FeedQuestion
-from console.feeds.poller import FeedPoller, FeedUpdate
 from console.feeds.presets import PRESETS
+
+if TYPE_CHECKING:
+    from console.feeds.poller import FeedUpdate
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -130,6 +133,8 @@ def run_feed_test(args: argparse.Namespace) -> int:
 
 
 async def _fetch_once(config: SourceConfig) -> FeedUpdate:
+    from console.feeds.poller import FeedPoller  # httpx only when a fetch happens
+
     poller = FeedPoller(config)
     try:
         return await poller.poll_once()

@@ -15,7 +15,16 @@ from console.intake.config import (
     form_info_from_agenda,
     format_when,
 )
-from console.intake.server import IntakeServer
+
+
+def __getattr__(name: str) -> object:
+    """Import the server (and aiohttp) only when it is used, so the CLI starts fast."""
+    if name == "IntakeServer":
+        from console.intake.server import IntakeServer
+
+        return IntakeServer
+    raise AttributeError(name)
+
 
 __all__ = [
     "DEFAULT_PORT",

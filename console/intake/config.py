@@ -1,0 +1,88 @@
+"""What the intake server shows and how it is run, as plain values.
+
+``FormInfo`` is deliberately not the agenda model: the form only needs a title, a line of
+preformatted time text and the theme choices, so the server never depends on how agendas
+are loaded. ``form_info_from_agenda`` adapts any object shaped like an agenda.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_PORT = 8765
+PORT_SEARCH_SPAN = 20
+"""How many ports after the default are tried when the default one is busy."""
+
+TOKEN_ENV = "FACILITATOR_FORM_TOKEN"  # noqa: S105 - a variable name
+MAX_BODY_BYTES = 16 * 1024
+
+
+class IntakeError(Exception):
+    """A problem the person starting the form can fix (busy port, locked folder...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FormInfo:
+    """What a participant sees at the top of the form."""
+
+    title: str
+    when: str = ""
+    themes: list[tuple[str, str]] = field(default_factory=list)
+    """``(id, label)`` pairs offered in the optional theme list."""
+    host: str | None = None
+    """Who hosts the session (an agency, a person), shown under the title."""
+
+
+@dataclass(slots=True)
+class IntakeConfig:
+    """How to run the server. Limits are generous: a school district shares one NAT address."""
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int | None = None
+    """``None``: the default port, or the next free one; an explicit busy port is an error."""
+    public_url: str | None = None
+    """The address participants use (behind a TLS proxy); Origin and Host are checked to it."""
+    trust_proxy: bool = False
+    """Take the client address from X-Forwarded-For (only behind your own proxy)."""
+    rate_per_minute: int = 30
+    rate_burst: int = 10
+    global_per_minute: int = 1200
+    token: str | None = None
+    """Read token; else ``FACILITATOR_FORM_TOKEN``, else made once and kept in ``data_dir``."""
+    extra_hosts: tuple[str, ...] = ()
+    """More ``host[:port]`` names the server may be reached by (besides the bound one)."""
+
+
+def format_when(start: datetime, timezone: str | None = None) -> str:
+    """Date and time in the session's own zone: 'Wednesday, December 17, 2025, 3:30 PM EST'."""
+    moment = start
+    if timezone:
+        try:
+            moment = start.astimezone(ZoneInfo(timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            moment = start
+    hour = moment.strftime("%I").lstrip("0") or "12"
+    zone = moment.strftime("%Z")
+    text = f"{moment:%A}, {moment:%B} {moment.day}, {moment.year}, {hour}:{moment:%M %p}"
+    return f"{text} {zone}".strip()
+
+
+def form_info_from_agenda(agenda: Any) -> FormInfo:
+    """Build ``FormInfo`` from anything with ``title``, ``host``, ``scheduled_start``,
+    ``timezone`` and ``themes`` (each with ``id`` and ``label``)."""
+    start = getattr(agenda, "scheduled_start", None)
+    timezone = getattr(agenda, "timezone", None)
+    when = format_when(start, str(timezone) if timezone else None) if start else ""
+    themes = [(str(t.id), str(t.label)) for t in getattr(agenda, "themes", ()) or ()]
+    host = getattr(agenda, "host", None)
+    return FormInfo(
+        title=str(getattr(agenda, "title", "") or "Questions"),
+        when=when,
+        themes=themes,
+        host=str(host) if host else None,
+    )

@@ -1,0 +1,58 @@
+"""Errors of the session store, each worded so the CLI can print it as is.
+
+They live apart from the store modules so every layer (lock, storage, sessions) can raise them
+without importing one another.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Anything the store refuses to do; the message is meant for the user."""
+
+
+class StoreLocked(StoreError):
+    """Another live console holds the write lock on the file."""
+
+    def __init__(self, path: Path, holder: dict[str, object]) -> None:
+        self.path = path
+        self.holder = holder
+        who = holder.get("author") or "another console"
+        if "pid" in holder:
+            host, since = holder.get("host", "?"), holder.get("since", "?")
+            detail = f"pid {holder['pid']} on {host}, since {since}"
+        else:
+            detail = "it has not said who it is yet"
+        super().__init__(
+            f"{path.name} is already open for writing by {who} ({detail}). Close that console, "
+            f"or open this one with --read-only to follow along without writing."
+        )
+
+
+class StoreCorrupt(StoreError):
+    """A file that does not parse; it is kept byte for byte and never overwritten."""
+
+    def __init__(self, path: Path, reason: str, fresh_path: Path | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        self.fresh_path = fresh_path
+        fresh = f" A fresh file can be started beside it: {fresh_path}." if fresh_path else ""
+        super().__init__(
+            f"{path} cannot be read ({reason}). It was kept untouched, "
+            f"so nothing in it is lost.{fresh}"
+        )
+
+
+class StoreTooNew(StoreError):
+    """A file written by a newer console, with a schema this version cannot read safely."""
+
+    def __init__(self, path: Path, found: int, supported: int) -> None:
+        self.path = path
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"{path} was written with store schema {found}, but this console reads schema "
+            f"{supported} at most. Upgrade the console; the file was left untouched."
+        )

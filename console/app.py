@@ -7,17 +7,23 @@ screens turn keys into calls on the session and hand the records to ``persist``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from console.live_session import LiveSession
 from console.records import Record
 from console.settings import Settings
-from console.store import StoreWriter
+from console.store import FolderWatcher, StoreWriter
+
+FOLLOW_INTERVAL = 1.0
+"""Seconds between looks at the other consoles' files (the issue allows 2 s behind)."""
 
 
 def system_now() -> datetime:
@@ -33,6 +39,14 @@ class FacilitatorApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the console (all is saved)"),
     ]
+
+    class FolderChanged(Message):
+        """Another console's file changed: the merged records of the whole session folder."""
+
+        def __init__(self, records: dict[tuple[str, str], Record], warnings: list[str]) -> None:
+            super().__init__()
+            self.records = records
+            self.warnings = warnings
 
     def __init__(
         self,
@@ -66,9 +80,41 @@ class FacilitatorApp(App[None]):
             self.notify(self.startup_message, timeout=6)
         for warning in self.session.warnings:
             self.notify(warning, severity="warning", timeout=10)
+        self.call_after_refresh(self.follow_folder)
+
+    @work(exit_on_error=False, group="follow", thread=False)
+    async def follow_folder(self) -> None:
+        """One long-lived loop: re-read changed files of the session folder every second.
+
+        The stat calls and reads run in a thread so the event loop never waits on the disk;
+        an unchanged folder costs one stat per file and posts nothing.
+        """
+        import asyncio
+
+        watcher = FolderWatcher(self.session.folder)
+        await asyncio.to_thread(watcher.poll)  # prime: what open() already read
+        seen_warnings: set[str] = set()
+        while True:
+            await asyncio.sleep(FOLLOW_INTERVAL)
+            try:
+                read = await asyncio.to_thread(watcher.poll)
+            except Exception as exc:  # a folder on a flaky share: report, keep trying
+                self.notify(f"Could not read the session folder: {exc}", severity="warning")
+                continue
+            if read is None:
+                continue
+            fresh = [w for w in read.warnings if w not in seen_warnings]
+            seen_warnings.update(fresh)
+            self.post_message(self.FolderChanged(read.records, fresh))
+
+    def on_facilitator_app_folder_changed(self, message: FolderChanged) -> None:
+        for warning in message.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        if not self.session.runs_clock and self.session.restore_clock(message.records.values()):
+            self.screen.post_message(message)
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_mounted and theme != self.settings.theme:
+        if self.is_running and theme != self.settings.theme:
             try:
                 self.settings.remember_theme(theme)
             except OSError as exc:
@@ -89,6 +135,18 @@ class FacilitatorApp(App[None]):
             return False
         self.last_saved_at = self.now()
         return True
+
+    LONG_LIVED_GROUPS = frozenset({"follow", "feed", "intake"})
+    """Worker groups that run for the whole session (never awaited by ``settle``)."""
+
+    async def settle(self) -> None:
+        """Wait until every short-lived worker (saves, exports) has finished."""
+        import asyncio
+
+        pending = [w for w in self.workers if w.group not in self.LONG_LIVED_GROUPS]
+        for worker in pending:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(worker.wait(), timeout=30)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

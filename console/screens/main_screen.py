@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from console.clock_model import ClockError, Phase
 from console.clock_view import countdown, timeline
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
+from console.widgets.board_panel import BoardPanel
 from console.widgets.countdown import Countdown
+from console.widgets.notes_panel import NotesPanel
 from console.widgets.segment_brief import SegmentBrief
 from console.widgets.session_header import SessionHeader
 
-CLOCK_BINDINGS = [
+CLOCK_BINDINGS: list[BindingType] = [
     Binding("s", "clock('start')", "Start", id="start", tooltip="Start the session"),
     Binding("space", "clock('toggle_pause')", "Pause", id="pause",
             tooltip="Pause or resume the clock"),
@@ -49,12 +51,8 @@ class MainScreen(Screen[None]):
                 yield Countdown()
                 yield SegmentBrief()
         with Horizontal(id="bottom"):
-            with Vertical(id="board-region") as board:
-                board.border_title = "Questions"
-                yield Static("The question board fills this region.", classes="placeholder")
-            with Vertical(id="notes-region") as notes:
-                notes.border_title = "Notes"
-                yield Static("Note panes fill this region.", classes="placeholder")
+            yield BoardPanel(id="board-region")
+            yield NotesPanel(id="notes-region")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -100,6 +98,9 @@ class MainScreen(Screen[None]):
             self.app.bell()
         self.refresh_view()
 
+    def on_facilitator_app_folder_changed(self, _message: object) -> None:
+        self.refresh_view()
+
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.app.session  # type: ignore[attr-defined]
@@ -110,7 +111,7 @@ class MainScreen(Screen[None]):
     def action_clock(self, operation: str) -> None:
         session = self.app.session  # type: ignore[attr-defined]
         try:
-            events, record = session.act(operation)
+            _events, record = session.act(operation)
         except (ClockError, PermissionError) as exc:
             self.notify(str(exc), severity="warning")
             return

@@ -18,7 +18,7 @@ BEFORE_START = datetime(2025, 12, 17, 20, 25, tzinfo=UTC)
 
 
 async def wait_saved(app) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
+    await app.settle()
 
 
 async def test_countdown_to_the_scheduled_start(tmp_path: Path) -> None:

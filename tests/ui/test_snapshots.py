@@ -39,7 +39,7 @@ def test_main_screen_in_overtime(snap_compare: Any, tmp_path: Path, size: tuple[
         await pilot.press("n")
         now.advance(16 * 60 + 5)
         await app.screen.on_tick()
-        await app.workers.wait_for_complete()
+        await app.settle()
         app.last_saved_at = None  # "saved hh:mm:ss" is real time-of-write: keep it out
         app.screen.refresh_view()
         await pilot.pause()

@@ -110,7 +110,7 @@ class FacilitatorApp(App[None]):
     def on_facilitator_app_folder_changed(self, message: FolderChanged) -> None:
         for warning in message.warnings:
             self.notify(warning, severity="warning", timeout=10)
-        if not self.session.runs_clock and self.session.restore_clock(message.records.values()):
+        if self.session.apply_folder(message.records):
             self.screen.post_message(message)
 
     def watch_theme(self, theme: str) -> None:

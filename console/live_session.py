@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from console.agenda import Agenda
+from console.board import Board
 from console.clock import RunOfShow
-from console.clock_model import ClockError, ClockEvent, PlannedSegment, Phase
+from console.clock_model import ClockError, ClockEvent, Phase, PlannedSegment
+from console.notes import NoteBook
 from console.records import Record
 from console.session_setup import Launch
 from console.store import AuthorFile, SessionFolder
@@ -45,6 +47,10 @@ class LiveSession:
         self.file: AuthorFile | None = None
         self.warnings: list[str] = []
         self._clock_rev = 0
+        theme_ids = [t.id for t in self.agenda.themes]
+        board_role = "facilitator" if self.runs_clock else "notes"
+        self.board = Board(self.author, now, role=board_role, themes=theme_ids)
+        self.notebook = NoteBook(self.author, now, theme_ids)
 
     @property
     def runs_clock(self) -> bool:
@@ -62,6 +68,31 @@ class LiveSession:
         records, warnings = self.folder.read_all()
         self.warnings.extend(warnings)
         self.restore_clock(records.values())
+        self.board.load(records.values())
+        self.notebook.load(records.values())
+
+    def apply_folder(self, records: dict[tuple[str, str], Record]) -> bool:
+        """Take in what other consoles wrote (merged folder records); True if anything moved.
+
+        Our own records come back too; the models keep the newest revision, so replaying
+        them is harmless.
+        """
+        before = (self.board.version, self.notebook.version)
+        changed = not self.runs_clock and self.restore_clock(records.values())
+        for record in records.values():
+            if record.author == self.author and self.file is not None:
+                continue  # this console's own records are already applied
+            if record.kind in {"note", "notepad"}:
+                self.notebook.apply(record)
+            elif record.kind in {"question", "moderation"}:
+                self.board.apply(record)
+        return changed or before != (self.board.version, self.notebook.version)
+
+    @property
+    def segment_id(self) -> str | None:
+        """The segment in play (None before the start and after the finish)."""
+        index = self.clock.current_index
+        return None if index is None else self.segments[index].id
 
     def close(self) -> None:
         if self.file is not None:

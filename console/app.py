@@ -7,9 +7,13 @@ screens turn keys into calls on the session and hand the records to ``persist``.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -17,13 +21,27 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
+if TYPE_CHECKING:
+    from console.intake.server import IntakeServer
+
+from console.form_host import intake_source, make_server, wants_builtin_form
 from console.live_session import LiveSession
 from console.records import Record
 from console.settings import Settings
 from console.store import FolderWatcher, StoreWriter
 
+SAVE_LOG_ENV = "FACILITATOR_SAVE_LOG"
+
 FOLLOW_INTERVAL = 1.0
 """Seconds between looks at the other consoles' files (the issue allows 2 s behind)."""
+
+
+def _append_save_log(path: Path, records: Sequence[Record]) -> None:
+    """One line per confirmed record, fsync'd: what a crash test may expect to find."""
+    with path.open("a", encoding="utf-8") as fh:
+        fh.writelines(f"{r.kind} {r.id} {r.rev}\n" for r in records)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def system_now() -> datetime:
@@ -38,6 +56,8 @@ class FacilitatorApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the console (all is saved)"),
+        Binding("ctrl+l", "show_form_link", "Form link", id="form_link",
+                tooltip="Show the question form's link and QR code, and copy the link"),
     ]
 
     class FolderChanged(Message):
@@ -67,6 +87,11 @@ class FacilitatorApp(App[None]):
         self.exit_message = ""
         self.return_code_override: int | None = None
         self.last_saved_at: datetime | None = None
+        self.form: IntakeServer | None = None
+        self.form_url = ""
+        log = os.environ.get(SAVE_LOG_ENV)
+        self.save_log: Path | None = Path(log) if log else None
+        """Test hook: ids of records confirmed on disk, appended after each durable write."""
 
     def on_mount(self) -> None:
         if self.settings.keymap:
@@ -80,7 +105,80 @@ class FacilitatorApp(App[None]):
             self.notify(self.startup_message, timeout=6)
         for warning in self.session.warnings:
             self.notify(warning, severity="warning", timeout=10)
-        self.call_after_refresh(self.follow_folder)
+        self.call_after_refresh(self.after_first_frame)
+
+    def after_first_frame(self) -> None:
+        """Slow starts (file watcher, feeds, the form server) wait until the screen shows."""
+        self.follow_folder()
+        if wants_builtin_form(self.session, self.source_args):
+            self.start_form()
+        start_feeds = getattr(self, "start_feeds", None)
+        if callable(start_feeds):
+            start_feeds()
+
+    @work(exit_on_error=False, group="intake")
+    async def start_form(self) -> None:
+        """Serve the built-in question form in this event loop and feed it to the board."""
+        from console.intake import IntakeError
+
+        server = make_server(self.session)
+        try:
+            await server.start()
+        except IntakeError as exc:
+            self.notify(f"The question form did not start: {exc}", severity="error", timeout=15)
+            return
+        self.form = server
+        if self.session.folder.info.finished_at is not None:
+            await server.set_open(False)
+        self.form_url = server.url
+        self.screen.post_message(self.FormStarted(server.url))
+        from console.widgets.board_panel import BoardPanel
+
+        for panel in self.query(BoardPanel):
+            add_source = getattr(panel, "add_source", None)
+            if callable(add_source):
+                add_source(intake_source(server, self.session))
+
+    class FormStarted(Message):
+        """The built-in form is serving at ``url``."""
+
+        def __init__(self, url: str) -> None:
+            super().__init__()
+            self.url = url
+
+    def action_show_form_link(self) -> None:
+        if not self.form_url:
+            self.notify("No built-in question form is running in this console.",
+                        severity="warning")
+            return
+        from console.screens.form_link import FormLinkScreen
+
+        self.push_screen(FormLinkScreen(self.form_url))
+        self.action_copy_form_link()
+
+    def action_copy_form_link(self) -> None:
+        if self.form_url:
+            self.copy_text(self.form_url, what="Form link")
+
+    @work(exit_on_error=False, group="clipboard")
+    async def copy_text(self, text: str, what: str = "Text") -> None:
+        """Copy with the desktop clipboard if there is one, and OSC 52 too; say which worked."""
+        self.copy_to_clipboard(text)  # OSC 52: works over SSH in many terminals, never confirmed
+        try:
+            from console.clipboard import copy_with_desktop
+        except ImportError:
+            copied = False
+        else:
+            copied = await asyncio.to_thread(copy_with_desktop, text)
+        if copied:
+            self.notify(f"{what} copied.")
+        else:
+            self.notify(f"{what} sent to the terminal, unconfirmed (no desktop clipboard).")
+
+    async def close_form(self) -> None:
+        """The session ended: the form says so and stops accepting questions."""
+        if self.form is not None:
+            await self.form.set_open(False)
 
     @work(exit_on_error=False, group="follow", thread=False)
     async def follow_folder(self) -> None:
@@ -89,8 +187,6 @@ class FacilitatorApp(App[None]):
         The stat calls and reads run in a thread so the event loop never waits on the disk;
         an unchanged folder costs one stat per file and posts nothing.
         """
-        import asyncio
-
         watcher = FolderWatcher(self.session.folder)
         await asyncio.to_thread(watcher.poll)  # prime: what open() already read
         seen_warnings: set[str] = set()
@@ -134,6 +230,8 @@ class FacilitatorApp(App[None]):
             self.notify(f"NOT SAVED: {exc}", severity="error", timeout=15)
             return False
         self.last_saved_at = self.now()
+        if self.save_log is not None:
+            await asyncio.to_thread(_append_save_log, self.save_log, batch)
         return True
 
     LONG_LIVED_GROUPS = frozenset({"follow", "feed", "intake"})
@@ -141,8 +239,6 @@ class FacilitatorApp(App[None]):
 
     async def settle(self) -> None:
         """Wait until every short-lived worker (saves, exports) has finished."""
-        import asyncio
-
         pending = [w for w in self.workers if w.group not in self.LONG_LIVED_GROUPS]
         for worker in pending:
             with contextlib.suppress(Exception):
@@ -159,6 +255,8 @@ class FacilitatorApp(App[None]):
             )
 
     async def on_unmount(self) -> None:
+        if self.form is not None:
+            await self.form.stop()
         if self.writer is not None:
             await self.writer.close()
         self.session.close()

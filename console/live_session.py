@@ -70,6 +70,23 @@ class LiveSession:
         self.restore_clock(records.values())
         self.board.load(records.values())
         self.notebook.load(records.values())
+        self._carry_over_if_new()
+
+    def _carry_over_if_new(self) -> None:
+        """A follow-up session starts with the earlier one's open items, marked carried over.
+
+        Done once, by the facilitator's console, while its own file is still empty.
+        """
+        earlier = self.folder.info.follow_up_of
+        if not earlier or not self.runs_clock or self.file is None or self.file.records():
+            return
+        from console.carry_over import carry_over_records
+
+        records = carry_over_records(self.folder, earlier, self.author, self.now)
+        if records:
+            self.file.put_many(records)
+            self.board.load(records)
+            self.notebook.load(records)
 
     def apply_folder(self, records: dict[tuple[str, str], Record]) -> bool:
         """Take in what other consoles wrote (merged folder records); True if anything moved.

@@ -31,6 +31,9 @@ from console.store_schema import SCHEMA_VERSION
 from console.textclean import clean_text
 
 SESSION_FILE = "session.json"
+FEED_CACHE_FILE = "feed-cache.json"
+"""The facilitator's copy of the last good feed: data, not an author's records."""
+NOT_AUTHOR_FILES = frozenset({SESSION_FILE, FEED_CACHE_FILE})
 TITLE_LIMIT = 200
 NAME_LIMIT = 80
 _RESERVED = {"session"}
@@ -253,7 +256,7 @@ class SessionFolder:
         return sorted(
             p
             for p in self.path.glob("*.json")
-            if p.name != SESSION_FILE and not p.name.startswith(".") and p.is_file()
+            if p.name not in NOT_AUTHOR_FILES and not p.name.startswith(".") and p.is_file()
         )
 
     # -- reading everyone's records ----------------------------------------------------------

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from console.app import FacilitatorApp
 from console.clock_model import ClockError, Phase
 from console.clock_view import countdown, timeline
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
@@ -30,6 +31,8 @@ CLOCK_BINDINGS: list[BindingType] = [
     Binding("minus", "nudge(-60)", "-1m", id="shorten", key_display="-",
             tooltip="Take a minute from the current segment"),
     Binding("ctrl+e", "end_session", "End", id="end", tooltip="End the session"),
+    Binding("ctrl+r", "report", "Report", id="report",
+            tooltip="Preview, export and copy the follow-up report"),
 ]
 
 
@@ -101,9 +104,14 @@ class MainScreen(Screen[None]):
     def on_facilitator_app_folder_changed(self, _message: object) -> None:
         self.refresh_view()
 
+    def on_facilitator_app_form_started(self, message: FacilitatorApp.FormStarted) -> None:
+        self.query_one(SessionHeader).form_address = message.url
+
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.app.session  # type: ignore[attr-defined]
+        if action == "report":
+            return True
         if action in {"clock", "nudge", "end_session"} and not session.runs_clock:
             return None  # shown disabled: a note-taker follows the facilitator's clock
         return True
@@ -129,6 +137,11 @@ class MainScreen(Screen[None]):
         if record is not None:
             self.save(record)
         self.refresh_view()
+
+    def action_report(self) -> None:
+        from console.screens.report_screen import ReportScreen
+
+        self.app.push_screen(ReportScreen())
 
     def action_end_session(self) -> None:
         from console.screens.confirm import ConfirmScreen
@@ -162,7 +175,8 @@ class MainScreen(Screen[None]):
         changes = session.session_changes([]) or {"finished_at": now}
         changes.setdefault("finished_at", now)
         await asyncio.to_thread(session.folder.update_info, **changes)
-        self.notify("Session finished.")
+        await self.app.close_form()  # type: ignore[attr-defined]
+        self.notify("Session finished. The question form now says so.")
 
     @work(exit_on_error=False, group="save")
     async def save(self, record: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,12 +30,17 @@ class FakeNow:
 
 def make_app(
     data: Path, config: Path, now: FakeNow, *, agenda: str | None = None, role: str = "facilitator",
-    author: str = "Dana", session: str | None = None, new: bool = False,
+    author: str = "Dana", session: str | None = None, new: bool = False, form: bool = False,
+    source: str | None = None, preset: str | None = None, maps: list[str] | None = None,
 ) -> FacilitatorApp:
+    """A console on ``data``; the built-in form stays off unless ``form`` (it binds a port)."""
     launch = prepare(
         root=data, agenda_ref=agenda, session_ref=session, new=new, role=role, author=author,
         read_only=False, rehearsal=False, now=now,
     )
     live = LiveSession(launch, now=now)
     live.open()
-    return FacilitatorApp(live, settings=load_settings(config), message=launch.message, now=now)
+    args = argparse.Namespace(no_form=not form, source=source, preset=preset, map=maps or [])
+    return FacilitatorApp(
+        live, settings=load_settings(config), message=launch.message, now=now, source_args=args
+    )

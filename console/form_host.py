@@ -1,0 +1,56 @@
+"""How a console hosts the built-in question form for its session (no UI imports).
+
+The form runs inside the facilitator's console, in its event loop, with its data in the
+session folder (``<session>/intake/``), so each session has its own submissions and read
+token and a new session never shows the last one's questions. The board reads it through
+the same poller as any other source, with the ``intake`` preset and the token it already
+knows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+from typing import TYPE_CHECKING
+
+from console.feeds.config import SourceConfig
+
+if TYPE_CHECKING:
+    from console.intake.server import IntakeServer
+    from console.live_session import LiveSession
+
+INTAKE_FOLDER = "intake"
+
+
+def wants_builtin_form(session: LiveSession, args: argparse.Namespace | None) -> bool:
+    """The built-in form is the default source: unless another source or ``--no-form``."""
+    if not session.runs_clock:
+        return False  # note-takers and read-only consoles never host the form
+    if args is not None and (getattr(args, "no_form", False) or getattr(args, "source", None)):
+        return False
+    return not session.agenda.questions.url
+
+
+def make_server(session: LiveSession) -> IntakeServer:
+    from console.intake.config import IntakeConfig, form_info_from_agenda
+    from console.intake.server import IntakeServer
+
+    config = IntakeConfig(data_dir=session.folder.path / INTAKE_FOLDER)
+    return IntakeServer(config, form_info_from_agenda(session.agenda))
+
+
+def intake_source(server: IntakeServer, session: LiveSession) -> SourceConfig:
+    """The board's source for the in-process form: its own URL and token, never shown."""
+    return SourceConfig(
+        url=server.url, preset="intake", token=server.token, tz=session.agenda.timezone,
+        interval_seconds=1.0, wait_seconds=20.0,
+    )
+
+
+def qr_text(url: str) -> str:
+    """The URL as a QR code drawn with block characters (two modules per character cell)."""
+    import segno
+
+    buffer = io.StringIO()
+    segno.make(url, error="m").terminal(out=buffer, compact=True, border=2)
+    return buffer.getvalue().rstrip("\n")

@@ -1,8 +1,5 @@
 """The facilitator console: run live public office hours from a terminal."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("facilitator-console")
-except PackageNotFoundError:  # running from a source tree without an install
-    __version__ = "0.0.0+local"
+__version__ = "0.1.0"
+"""The single source of the version (pyproject reads it), kept static: importlib.metadata
+costs tens of milliseconds at every start."""

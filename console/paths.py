@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
-
 APP_NAME = "facilitator"
 DATA_ENV = "FACILITATOR_DATA_DIR"
 CONFIG_ENV = "FACILITATOR_CONFIG_DIR"
@@ -22,6 +20,8 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
         return Path(override).expanduser()
     if env := os.environ.get(DATA_ENV):
         return Path(env).expanduser()
+    from platformdirs import user_data_path  # imported late: it is slow and rarely needed
+
     return user_data_path(APP_NAME, appauthor=False)
 
 
@@ -31,6 +31,8 @@ def config_dir(override: str | os.PathLike[str] | None = None) -> Path:
         return Path(override).expanduser()
     if env := os.environ.get(CONFIG_ENV):
         return Path(env).expanduser()
+    from platformdirs import user_config_path
+
     return user_config_path(APP_NAME, appauthor=False)
 
 

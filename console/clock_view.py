@@ -54,8 +54,9 @@ def timeline(clock: RunOfShow, tz: ZoneInfo) -> list[TimelineLine]:
 def _line(row: ScheduleRow, tz: ZoneInfo) -> TimelineLine:
     if row.state is RowState.UPCOMING:
         when = row.projected_start or row.planned_start
-        return TimelineLine(row.segment.title, hhmm(when, tz),
-                            minutes_text(row.allotted_seconds), "", "upcoming")
+        return TimelineLine(
+            row.segment.title, hhmm(when, tz), minutes_text(row.allotted_seconds), "", "upcoming"
+        )
     if row.state is RowState.SKIPPED:
         return TimelineLine(row.segment.title, "skip", "", "", "done")
     length = minutes_text(row.actual_seconds or 0.0)
@@ -77,8 +78,9 @@ def countdown(clock: RunOfShow, tz: ZoneInfo) -> CountdownView:
             # months says nothing; show the planned length and when it was meant to start.
             total = sum(clock.allotted(i) for i in range(len(clock.segments)))
             when = clock.scheduled_start.astimezone(tz).strftime("%a %d %b %Y %H:%M")
-            return CountdownView(format_signed(total), "waiting",
-                                 f"planned for {when} · s to start now")
+            return CountdownView(
+                format_signed(total), "waiting", f"planned for {when} · s to start now"
+            )
         if until >= 0:
             return CountdownView(format_signed(until), "waiting", "starts in · s to start")
         return CountdownView(format_signed(until), "waiting", "late start · s to start")

@@ -15,7 +15,7 @@ from typing import Any
 STATUSES: tuple[str, ...] = ("new", "queued", "live", "answered", "deferred", "dismissed")
 """Every moderation status, in the order a question usually moves through them."""
 
-ORIGINS: tuple[str, ...] = ("form", "chat", "aloud", "email", "other")
+ORIGINS: tuple[str, ...] = ("form", "chat", "aloud", "email", "carried", "other")
 """Where a question came from; feed questions are ``form``, hand-typed ones say which."""
 
 ROLES: tuple[str, ...] = ("facilitator", "notes")

@@ -9,6 +9,7 @@ so a merge never resurrects what someone removed.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -94,10 +95,20 @@ class Record:
         return cls(kind, rid, author, rev, updated_at, bool(deleted), dict(data))
 
 
+def _data_key(record: Record) -> str:
+    return json.dumps(record.data, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def wins(a: Record, b: Record) -> Record:
-    """The version of one record that a merge keeps (a total order, so merges commute)."""
+    """The version of one record that a merge keeps.
+
+    A total order (revision, time, author, tombstone, then the data itself), so a merge
+    gives the same result in any order even for two versions that differ only in data.
+    """
     ka = (a.rev, a.updated_at, a.author, a.deleted)
     kb = (b.rev, b.updated_at, b.author, b.deleted)
+    if ka == kb and a.data != b.data:
+        return a if _data_key(a) >= _data_key(b) else b
     return a if ka >= kb else b
 
 

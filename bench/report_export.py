@@ -1,0 +1,119 @@
+"""Export time of the follow-up report for a session with 10,000 questions and 5,000 notes.
+
+Each format is built from the session folder and rendered (the whole path of
+``facilitator export``); prints the median of a few runs per format. Target: <= 2 s each.
+Run: ``uv run python bench/report_export.py``
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from console.feeds.cache import save_feed
+from console.feeds.model import FeedQuestion
+from console.moderation import STATUSES, Moderation
+from console.records import Record
+from console.report.build import build_report
+from console.report.write import write_report
+from console.sessions import FEED_CACHE_FILE
+from console.store import SessionFolder
+from tests.data.report.fixture_session import (
+    FACILITATOR,
+    NOTE_TAKER,
+    T0,
+    make_fixture,
+    write_records,
+)
+
+QUESTIONS, NOTES, RUNS = 10_000, 5_000, 5
+THEMES = ["drills", "building-access", "funding"]
+
+
+def make_big(root: Path) -> SessionFolder:
+    folder = make_fixture(root, "2025-12-17-1530-bench1")
+    feed = [
+        FeedQuestion(
+            str(i),
+            f"Question {i} about drills, doors & <funding> #{i}",
+            asker=f"Asker {i}",
+            submitted_at=T0 + timedelta(seconds=i),
+            votes=i % 7,
+        )
+        for i in range(QUESTIONS)
+    ]
+    save_feed(folder / FEED_CACHE_FILE, feed, source_label="form", saved_at=T0)
+    stamp = T0.isoformat()
+    mods = [
+        Record(
+            "moderation",
+            f"form:{i}",
+            FACILITATOR,
+            1,
+            stamp,
+            False,
+            Moderation(status=STATUSES[i % len(STATUSES)], themes=(THEMES[i % 3],)).to_data(),
+        )
+        for i in range(0, QUESTIONS, 2)
+    ]
+    kinds = ["concern", "action", "resource", "note"]
+    notes = [
+        Record(
+            "note",
+            f"bench-{i}",
+            NOTE_TAKER,
+            1,
+            stamp,
+            False,
+            {
+                "kind": kinds[i % 4],
+                "text": f"Note {i} =SUM(A{i})",
+                "themes": [THEMES[i % 3]],
+                "owner": "Ana" if i % 4 == 1 else None,
+                "due": None,
+                "done": i % 8 == 1,
+                "segment_id": "discussion",
+                "question_key": None,
+                "created_at": stamp,
+            },
+        )
+        for i in range(NOTES)
+    ]
+    write_records(folder, "Bench Facilitator", mods)
+    write_records(folder, "Bench Notes", notes)
+    return SessionFolder.open(folder)
+
+
+def main() -> None:
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''} "
+        f"{os.cpu_count()} cpus, Python {platform.python_version()}, {platform.system()}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        os.chdir(root)
+        folder = make_big(root)
+        now = datetime(2025, 12, 17, 23, 0, tzinfo=UTC)
+        for fmt in ("md", "html", "csv", "json"):
+            times = []
+            for run in range(RUNS):
+                start = time.perf_counter()
+                data = build_report(folder, now=now)
+                write_report(data, fmt, root / "out" / f"r{run}.{fmt}")
+                times.append(time.perf_counter() - start)
+            print(
+                f"{fmt:>4}: median {statistics.median(times):.3f} s over {RUNS} runs "
+                f"({len(data.questions):,} questions, {len(data.notes):,} notes; target 2 s)"
+            )
+
+
+if __name__ == "__main__":
+    main()

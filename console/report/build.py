@@ -1,0 +1,309 @@
+"""Turn a session folder (records, feed cache, agenda, clock log) into ``ReportData``.
+
+The same models the live console uses (``Board``, ``NoteBook``, ``RunOfShow``) rebuild the
+session here, so the report says exactly what the console showed. Records copied from other
+machines are folded in with ``console.records.merge`` before anything is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+from console.agenda import Agenda, AgendaError, load_agenda, resolve_agenda
+from console.board import Board, Question
+from console.board_feeds import unpack
+from console.clock import RunOfShow
+from console.feeds.cache import FeedCache, FeedCacheError
+from console.live_session import CLOCK_ID, CLOCK_KIND, planned_segments
+from console.notes import KINDS, Note, NoteBook
+from console.records import Record, merge
+from console.report.model import (
+    NotepadRow,
+    NoteRow,
+    QuestionRow,
+    ReportData,
+    SegmentRow,
+    ThemeGroup,
+)
+from console.report.redact import asker_fields
+from console.sessions import FEED_CACHE_FILE, SessionFolder
+from console.textclean import clean_text
+
+NO_THEME = "No theme"
+SegLookup = Callable[[str | None], str | None]
+Label = Callable[[str], str]
+
+
+def find_agenda(ref: str) -> tuple[Agenda | None, str | None]:
+    """The session's agenda, or None and why (the report then goes without planned times)."""
+    try:
+        return load_agenda(resolve_agenda(ref or None)), None
+    except AgendaError as exc:
+        return None, f"agenda {ref!r} not found ({str(exc).splitlines()[0]}); no planned times"
+
+
+def _iso(moment: datetime | None, zone: tzinfo) -> str | None:
+    return None if moment is None else moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60.0, 1)
+
+
+def build_report(
+    folder: SessionFolder,
+    *,
+    now: datetime,
+    extra: Iterable[Record] = (),
+    include_dismissed: bool = False,
+    with_names: bool = False,
+    agenda: Agenda | None = None,
+) -> ReportData:
+    """Read ``folder`` (plus ``extra`` records, e.g. copied files) into a report."""
+    found, warnings = folder.read_all()
+    records = merge(found.values(), extra)
+    notes_warning = None
+    if agenda is None:
+        agenda, notes_warning = find_agenda(folder.info.agenda)
+    all_warnings = list(warnings) + ([notes_warning] if notes_warning else [])
+    zone: tzinfo = agenda.tz if agenda is not None else UTC
+    info = folder.info
+    values = list(records.values())
+
+    seg_titles = {s.id: s.title for s in agenda.segments} if agenda else {}
+    theme_labels = {t.id: t.label for t in agenda.themes} if agenda else {}
+    theme_ids = list(theme_labels)
+
+    def seg(sid: str | None) -> str | None:
+        return None if sid is None else seg_titles.get(sid, clean_text(sid, single_line=True))
+
+    def label(tid: str) -> str:
+        return theme_labels.get(tid, clean_text(tid, single_line=True))
+
+    segments = _segment_rows(agenda, values, now, zone, all_warnings)
+    questions = _question_rows(
+        folder.path,
+        values,
+        now,
+        theme_ids,
+        include_dismissed,
+        with_names,
+        seg,
+        label,
+        zone,
+        all_warnings,
+    )
+    board_counts = questions[1]
+    notebook = NoteBook("report", lambda: now, theme_ids)
+    notebook.load(values)
+    notes = tuple(
+        _note_row(n, records.get(("note", n.id)), seg, label, zone) for n in notebook.notes()
+    )
+    notepads = _notepads(notebook, values, seg)
+    rows = questions[0]
+    counts = _counts(board_counts, rows, notes, include_dismissed)
+    start = info.started_at or (agenda.scheduled_start if agenda else None) or info.created_at
+    return ReportData(
+        session_id=info.id,
+        title=info.title or (agenda.title if agenda else info.id),
+        date=start.astimezone(zone).date().isoformat(),
+        host=agenda.host if agenda else None,
+        series=agenda.series if agenda else None,
+        facilitator=info.facilitator,
+        rehearsal=info.rehearsal,
+        follow_up_of=info.follow_up_of,
+        generated_at=now.astimezone(zone).isoformat(timespec="seconds"),
+        started_at=_iso(info.started_at, zone),
+        finished_at=_iso(info.finished_at, zone),
+        timezone=str(zone),
+        segments=segments,
+        questions=rows,
+        notes=notes,
+        notepads=notepads,
+        themes=_theme_groups(theme_ids, label, notes, rows),
+        counts=counts,
+        include_dismissed=include_dismissed,
+        with_names=with_names,
+        warnings=tuple(all_warnings),
+    )
+
+
+def _segment_rows(
+    agenda: Agenda | None,
+    records: list[Record],
+    now: datetime,
+    zone: tzinfo,
+    warnings: list[str],
+) -> tuple[SegmentRow, ...]:
+    if agenda is None or not agenda.segments:
+        return ()
+    planned = planned_segments(agenda)
+    saved = [r for r in records if r.kind == CLOCK_KIND and r.id == CLOCK_ID and not r.deleted]
+    clock = RunOfShow(planned, agenda.scheduled_start, lambda: now)
+    if saved:
+        try:
+            clock = RunOfShow.from_dict(saved[0].data, planned, agenda.scheduled_start, lambda: now)
+        except ValueError as exc:
+            warnings.append(f"the clock log could not be read ({exc}); showing the plan only")
+    rows = []
+    for row in clock.schedule():
+        rows.append(
+            SegmentRow(
+                id=row.segment.id,
+                title=row.segment.title,
+                planned_start=_iso(row.planned_start, zone),
+                planned_minutes=round(row.segment.minutes, 1),
+                actual_start=_iso(row.actual_start, zone),
+                actual_minutes=_minutes(row.actual_seconds),
+                over_under_minutes=_minutes(row.over_under_seconds),
+                state=str(row.state.value),
+            )
+        )
+    return tuple(rows)
+
+
+def _question_rows(
+    path: Path,
+    records: list[Record],
+    now: datetime,
+    theme_ids: list[str],
+    include_dismissed: bool,
+    with_names: bool,
+    seg: SegLookup,
+    label: Label,
+    zone: tzinfo,
+    warnings: list[str],
+) -> tuple[tuple[QuestionRow, ...], dict[str, int]]:
+    board = Board("report", lambda: now, role="facilitator", themes=theme_ids or None)
+    board.load(records)
+    try:
+        cached = FeedCache(path / FEED_CACHE_FILE).load()
+    except FeedCacheError as exc:
+        warnings.append(str(exc))
+        cached = None
+    if cached is not None:
+        # One cache holds every source, ids prefixed with the board label (console.board_feeds).
+        for source, feed in unpack(cached.questions).items():
+            board.update_feed(source, feed, None)
+    views = board.questions(include_merged=True)
+    views.sort(key=_arrival)
+    rows: list[QuestionRow] = []
+    number = 0
+    for q in views:
+        if q.status == "dismissed" and not include_dismissed:
+            continue
+        number += 1
+        rows.append(_question_row(number, q, with_names, seg, label, zone))
+    return tuple(rows), board.counts()
+
+
+def _arrival(q: Question) -> tuple[bool, float, str]:
+    stamp = q.submitted_at.timestamp() if q.submitted_at is not None else 0.0
+    return (q.submitted_at is None, stamp, q.key)
+
+
+def _question_row(
+    number: int, q: Question, with_names: bool, seg: SegLookup, label: Label, zone: tzinfo
+) -> QuestionRow:
+    asker, email = asker_fields(q, with_names)
+    return QuestionRow(
+        number=number,
+        key=clean_text(q.key, single_line=True),
+        text=clean_text(q.text),
+        asker=asker,
+        email=email,
+        status=q.status,
+        votes=q.votes,
+        themes=tuple(label(t) for t in q.themes),
+        theme_ids=tuple(clean_text(t, single_line=True) for t in q.themes),
+        answer_note=clean_text(q.answer_note),
+        origin=q.origin,
+        submitted_at=_iso(q.submitted_at, zone),
+        arrived_segment=seg(q.arrived_segment_id),
+        answered_segment=seg(q.answered_segment_id),
+        merged_into=q.merged_into,
+        duplicates=len(q.duplicates),
+        carried_over=q.carried_over,
+        starred=q.starred,
+    )
+
+
+def _note_row(
+    note: Note, record: Record | None, seg: SegLookup, label: Label, zone: tzinfo
+) -> NoteRow:
+    carried = record is not None and record.data.get("carried_over") is True
+    return NoteRow(
+        id=note.id,
+        kind=note.kind,
+        text=clean_text(note.text),
+        themes=tuple(label(t) for t in note.themes),
+        theme_ids=tuple(clean_text(t, single_line=True) for t in note.themes),
+        owner=clean_text(note.owner, single_line=True) or None,
+        due=note.due.isoformat() if note.due else None,
+        done=note.done,
+        segment=seg(note.segment_id),
+        question_key=note.question_key,
+        author=clean_text(note.author, single_line=True),
+        created_at=note.created_at.astimezone(zone).isoformat(timespec="seconds"),
+        carried_over=carried,
+    )
+
+
+def _notepads(notebook: NoteBook, records: list[Record], seg: SegLookup) -> tuple[NotepadRow, ...]:
+    segment_ids = list(
+        dict.fromkeys(
+            str(r.data.get("segment_id"))
+            for r in records
+            if r.kind == "notepad" and isinstance(r.data.get("segment_id"), str)
+        )
+    )
+    out = []
+    for sid in segment_ids:
+        for author in notebook.notepad_authors(sid):
+            text = clean_text(notebook.notepad(sid, author))
+            if text:
+                out.append(NotepadRow(seg(sid) or sid, clean_text(author, single_line=True), text))
+    return tuple(out)
+
+
+def _counts(
+    board_counts: dict[str, int],
+    rows: tuple[QuestionRow, ...],
+    notes: tuple[NoteRow, ...],
+    include_dismissed: bool,
+) -> dict[str, int]:
+    main = [q for q in rows if q.merged_into is None]
+    counts = {f"questions_{status}": n for status, n in board_counts.items()}
+    counts["questions"] = sum(n for s, n in board_counts.items() if s != "dismissed")
+    counts["questions_follow_up"] = sum(
+        board_counts.get(s, 0) for s in ("deferred", "new", "queued", "live")
+    )
+    counts["duplicates_merged"] = sum(1 for q in rows if q.merged_into is not None)
+    counts["questions_carried_over"] = sum(1 for q in main if q.carried_over)
+    for kind in KINDS:
+        counts[f"notes_{kind}"] = sum(1 for n in notes if n.kind == kind)
+    counts["actions_open"] = sum(1 for n in notes if n.kind == "action" and not n.done)
+    counts["votes"] = sum(q.votes for q in main if include_dismissed or q.status != "dismissed")
+    return counts
+
+
+def _theme_groups(
+    theme_ids: list[str], label: Label, notes: tuple[NoteRow, ...], rows: tuple[QuestionRow, ...]
+) -> tuple[ThemeGroup, ...]:
+    order = [label(t) for t in theme_ids]
+    concerns = [n for n in notes if n.kind == "concern"]
+    for n in concerns:
+        order.extend(t for t in n.themes if t not in order)
+    main = [q for q in rows if q.merged_into is None]
+    groups = []
+    for name in order:
+        mine = tuple(n for n in concerns if name in n.themes)
+        asked = sum(1 for q in main if name in q.themes)
+        if mine or asked:
+            groups.append(ThemeGroup(name, mine, asked))
+    untagged = tuple(n for n in concerns if not n.themes)
+    if untagged:
+        groups.append(ThemeGroup(NO_THEME, untagged, 0))
+    return tuple(groups)

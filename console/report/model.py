@@ -1,0 +1,242 @@
+"""The follow-up report as plain data: what every renderer (md, html, csv, json) shows.
+
+Built once from a session folder (see ``console.report.build``) so the four formats cannot
+disagree. Everything here is already cleaned, redacted and ordered; renderers only escape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+FOLLOW_UP_STATUSES = ("deferred", "new", "queued", "live")
+"""Statuses that still need an answer once the session is over (live = cut off mid-answer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRow:
+    """Planned against actual for one agenda segment (minutes; ``None`` before it ran)."""
+
+    id: str
+    title: str
+    planned_start: str | None
+    planned_minutes: float
+    actual_start: str | None
+    actual_minutes: float | None
+    over_under_minutes: float | None
+    state: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "planned_start": self.planned_start,
+            "planned_minutes": self.planned_minutes,
+            "actual_start": self.actual_start,
+            "actual_minutes": self.actual_minutes,
+            "over_under_minutes": self.over_under_minutes,
+            "state": self.state,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRow:
+    """One question as the report shows it; ``asker``/``email`` are None unless with names."""
+
+    number: int
+    """Order of arrival, from 1."""
+    key: str
+    text: str
+    asker: str | None
+    email: str | None
+    status: str
+    votes: int
+    themes: tuple[str, ...]
+    """Theme labels (not ids), so a reader needs no agenda."""
+    theme_ids: tuple[str, ...]
+    answer_note: str
+    origin: str
+    submitted_at: str | None
+    arrived_segment: str | None
+    answered_segment: str | None
+    merged_into: str | None
+    duplicates: int
+    carried_over: bool
+    starred: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "key": self.key,
+            "text": self.text,
+            "asker": self.asker,
+            "email": self.email,
+            "status": self.status,
+            "votes": self.votes,
+            "themes": list(self.themes),
+            "theme_ids": list(self.theme_ids),
+            "answer_note": self.answer_note,
+            "origin": self.origin,
+            "submitted_at": self.submitted_at,
+            "arrived_segment": self.arrived_segment,
+            "answered_segment": self.answered_segment,
+            "merged_into": self.merged_into,
+            "duplicates": self.duplicates,
+            "carried_over": self.carried_over,
+            "starred": self.starred,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    """One note-taker's entry (concern, action, resource, note); authors are staff: kept."""
+
+    id: str
+    kind: str
+    text: str
+    themes: tuple[str, ...]
+    theme_ids: tuple[str, ...]
+    owner: str | None
+    due: str | None
+    done: bool
+    segment: str | None
+    question_key: str | None
+    author: str
+    created_at: str
+    carried_over: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "text": self.text,
+            "themes": list(self.themes),
+            "theme_ids": list(self.theme_ids),
+            "owner": self.owner,
+            "due": self.due,
+            "done": self.done,
+            "segment": self.segment,
+            "question_key": self.question_key,
+            "author": self.author,
+            "created_at": self.created_at,
+            "carried_over": self.carried_over,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NotepadRow:
+    """One author's free-form notepad for one segment."""
+
+    segment: str
+    author: str
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"segment": self.segment, "author": self.author, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeGroup:
+    """Concerns filed under one theme (label), with how many questions carry it too."""
+
+    label: str
+    concerns: tuple[NoteRow, ...]
+    questions: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "concern_count": len(self.concerns),
+            "question_count": self.questions,
+            "concern_ids": [n.id for n in self.concerns],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Everything in one follow-up report."""
+
+    session_id: str
+    title: str
+    date: str
+    host: str | None
+    series: str | None
+    facilitator: str
+    rehearsal: bool
+    follow_up_of: str | None
+    generated_at: str
+    started_at: str | None
+    finished_at: str | None
+    timezone: str
+    segments: tuple[SegmentRow, ...]
+    questions: tuple[QuestionRow, ...]
+    """Every question in order of arrival (dismissed ones only when asked for)."""
+    notes: tuple[NoteRow, ...]
+    notepads: tuple[NotepadRow, ...]
+    themes: tuple[ThemeGroup, ...]
+    counts: dict[str, int]
+    include_dismissed: bool
+    with_names: bool
+    warnings: tuple[str, ...] = field(default=())
+
+    # -- the sections, derived so they can never drift from the appendix ---------------------
+    def _main(self) -> list[QuestionRow]:
+        return [q for q in self.questions if q.merged_into is None]
+
+    @property
+    def answered(self) -> list[QuestionRow]:
+        return [q for q in self._main() if q.status == "answered"]
+
+    @property
+    def follow_up(self) -> list[QuestionRow]:
+        """Deferred first ("we will follow up"), then those never reached, by arrival."""
+        rows = [q for q in self._main() if q.status in FOLLOW_UP_STATUSES]
+        return sorted(rows, key=lambda q: (q.status != "deferred", q.number))
+
+    @property
+    def dismissed(self) -> list[QuestionRow]:
+        return [q for q in self._main() if q.status == "dismissed"]
+
+    def notes_of(self, kind: str) -> list[NoteRow]:
+        return [n for n in self.notes if n.kind == kind]
+
+    @property
+    def actions(self) -> list[NoteRow]:
+        return self.notes_of("action")
+
+    @property
+    def open_actions(self) -> list[NoteRow]:
+        return [n for n in self.actions if not n.done]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "session": {
+                "id": self.session_id,
+                "title": self.title,
+                "date": self.date,
+                "host": self.host,
+                "series": self.series,
+                "facilitator": self.facilitator,
+                "rehearsal": self.rehearsal,
+                "follow_up_of": self.follow_up_of,
+                "started_at": self.started_at,
+                "finished_at": self.finished_at,
+                "timezone": self.timezone,
+            },
+            "generated_at": self.generated_at,
+            "options": {
+                "include_dismissed": self.include_dismissed,
+                "with_names": self.with_names,
+            },
+            "counts": dict(self.counts),
+            "agenda": [s.to_json() for s in self.segments],
+            "questions": [q.to_json() for q in self.questions],
+            "follow_up": [q.key for q in self.follow_up],
+            "notes": [n.to_json() for n in self.notes],
+            "notepads": [p.to_json() for p in self.notepads],
+            "themes": [t.to_json() for t in self.themes],
+            "warnings": list(self.warnings),
+        }

@@ -1,0 +1,63 @@
+"""Small wording helpers the renderers share, so every format says things the same way."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+STATUS_WORDS = {
+    "new": "not reached",
+    "queued": "queued, not reached",
+    "live": "cut off while live",
+    "answered": "answered",
+    "deferred": "deferred (we will follow up)",
+    "dismissed": "dismissed",
+}
+
+COUNT_WORDS: tuple[tuple[str, str], ...] = (
+    ("questions", "Questions (merged duplicates counted once)"),
+    ("questions_answered", "Answered"),
+    ("questions_deferred", "Deferred"),
+    ("questions_follow_up", "To follow up (deferred and never reached)"),
+    ("questions_dismissed", "Dismissed"),
+    ("duplicates_merged", "Duplicates merged"),
+    ("questions_carried_over", "Carried over from the previous session"),
+    ("votes", "Votes"),
+    ("notes_concern", "Concerns"),
+    ("notes_action", "Action items"),
+    ("actions_open", "Action items still open"),
+    ("notes_resource", "Resource requests"),
+    ("notes_note", "Other notes"),
+)
+
+
+def hhmm(iso: str | None) -> str:
+    """``"15:32"`` from an ISO timestamp already in the agenda's zone; ``"–"`` for none."""
+    if not iso:
+        return "–"
+    try:
+        return datetime.fromisoformat(iso).strftime("%H:%M")
+    except ValueError:
+        return "–"
+
+
+def minutes(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g} min"
+
+
+def over_under(value: float | None) -> str:
+    """``"+3 min over"``, ``"2.5 min under"``, ``"on time"``; ``"–"`` when it never ran."""
+    if value is None:
+        return "–"
+    if abs(value) < 0.5:
+        return "on time"
+    return f"{value:+g} min over" if value > 0 else f"{-value:g} min under"
+
+
+def status_word(status: str) -> str:
+    return STATUS_WORDS.get(status, status)
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"

@@ -1,0 +1,208 @@
+"""The follow-up report from a fixture session: golden files, schema, CSV, redaction, escaping.
+
+Golden files live in tests/data/report/golden/. After an intended change to the report,
+regenerate them with ``REPORT_GOLDEN_UPDATE=1 uv run pytest tests/unit/test_report.py`` and
+review the diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from console.report.build import build_report
+from console.report.model import ReportData
+from console.report.render_csv import BOM, render_csv, safe_cell
+from console.report.render_html import render_html
+from console.report.render_json import render_json, report_schema
+from console.report.render_markdown import md_text, render_markdown
+from console.report.write import csv_paths, write_report
+from console.store import SessionFolder
+from tests.data.report.fixture_session import (
+    FORMULA,
+    NOW,
+    PLANTED_EMAILS,
+    PLANTED_NAMES,
+    make_fixture,
+)
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "report" / "golden"
+UPDATE = os.environ.get("REPORT_GOLDEN_UPDATE") == "1"
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SessionFolder:
+    path = make_fixture(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return SessionFolder.open(path)
+
+
+def _report(folder: SessionFolder, **options: bool) -> ReportData:
+    return build_report(folder, now=NOW, **options)
+
+
+def _all_outputs(data: ReportData) -> dict[str, str]:
+    out = {"md": render_markdown(data), "html": render_html(data), "json": render_json(data)}
+    out.update({f"csv-{k}": v for k, v in render_csv(data).items()})
+    return out
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8", newline="")
+    assert path.exists(), f"{path} missing: run with REPORT_GOLDEN_UPDATE=1"
+    assert text == path.read_bytes().decode("utf-8")
+
+
+def test_golden_files(folder: SessionFolder) -> None:
+    for name, text in _all_outputs(_report(folder)).items():
+        ext = "csv" if name.startswith("csv") else name
+        _check_golden(
+            f"report.{name.removeprefix('csv-')}.{ext}" if ext == "csv" else f"report.{ext}", text
+        )
+
+
+def test_content_sections(folder: SessionFolder) -> None:
+    data = _report(folder)
+    assert [q.status for q in data.answered] == ["answered", "answered"]
+    assert [q.status for q in data.follow_up] == ["deferred", "queued", "new", "new"]
+    assert data.dismissed == []  # not asked for: left out everywhere
+    assert all(q.status != "dismissed" for q in data.questions)
+    assert data.counts["questions_dismissed"] == 1
+    assert {g.label: (len(g.concerns), g.questions) for g in data.themes} == {
+        "Drills and exercises": (1, 1),
+        "Physical security and building access": (1, 1),
+        "Funding and resources": (0, 1),
+        "No theme": (1, 0),
+    }
+    seg = {s.id: s for s in data.segments}
+    assert seg["welcome"].over_under_minutes == 1.0
+    assert seg["standards"].over_under_minutes == -2.0
+    assert [n.owner for n in data.open_actions] == ["Ana Ruiz", "Fran Facilitator"]
+    assert data.notepads[0].segment == "The standards"
+    duplicate = next(q for q in data.questions if q.merged_into)
+    assert duplicate.merged_into == "form:1"
+    assert next(q for q in data.questions if q.key == "form:1").votes == 6  # 5 + its duplicate
+
+
+def test_dismissed_on_request(folder: SessionFolder) -> None:
+    data = _report(folder, include_dismissed=True)
+    assert [q.key for q in data.dismissed] == ["form:3"]
+    assert "Dismissed questions" in render_markdown(data)
+
+
+def test_json_validates_against_schema(folder: SessionFolder) -> None:
+    for options in ({}, {"include_dismissed": True, "with_names": True}):
+        doc = json.loads(render_json(_report(folder, **options)))
+        jsonschema.validate(doc, report_schema(), cls=jsonschema.Draft202012Validator)
+        assert doc["schema_version"] == 1
+
+
+def test_schema_rejects_a_broken_report(folder: SessionFolder) -> None:
+    doc = json.loads(render_json(_report(folder)))
+    doc["questions"][0]["status"] = "maybe"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, report_schema(), cls=jsonschema.Draft202012Validator)
+
+
+def test_csv_reads_back_with_formulas_neutralised(folder: SessionFolder, tmp_path: Path) -> None:
+    data = _report(folder, include_dismissed=True)
+    written = write_report(data, "csv", tmp_path / "out" / "fixture.csv")
+    assert [p.name for p in written] == [
+        "fixture-questions.csv",
+        "fixture-notes.csv",
+        "fixture-action_items.csv",
+    ]
+    raw = written[0].read_bytes()
+    assert raw.startswith(BOM.encode("utf-8"))
+    with written[0].open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(data.questions)
+    texts = [r["text"] for r in rows]
+    assert "'" + FORMULA in texts
+    assert "'-2+3 @SUM(A1) is our budget line" in texts
+    for path in written:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    with written[2].open(encoding="utf-8-sig", newline="") as fh:
+        actions = list(csv.DictReader(fh))
+    assert [a["status"] for a in actions] == ["open", "done", "open"]
+
+
+def test_csv_to_a_folder(folder: SessionFolder, tmp_path: Path) -> None:
+    assert sorted(p.name for p in csv_paths(tmp_path / "dir").values()) == [
+        "action_items.csv",
+        "notes.csv",
+        "questions.csv",
+    ]
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx"])
+def test_safe_cell_neutralises(value: str) -> None:
+    assert safe_cell(value) == "'" + value
+
+
+def test_no_asker_names_unless_asked(folder: SessionFolder) -> None:
+    planted = (*PLANTED_NAMES, *PLANTED_EMAILS)
+    for text in _all_outputs(_report(folder, include_dismissed=True)).values():
+        for secret in planted:
+            assert secret not in text
+    named = _all_outputs(_report(folder, with_names=True))
+    for fmt in ("md", "html", "json", "csv-questions"):
+        assert PLANTED_NAMES[0] in named[fmt], fmt
+    assert PLANTED_EMAILS[0] in named["json"]
+    # staff stay: note authors and action owners
+    assert "Nia Notes" in _all_outputs(_report(folder))["md"]
+
+
+def test_markdown_escapes_hostile_text(folder: SessionFolder) -> None:
+    md = render_markdown(_report(folder))
+    body = md.split("\n", 1)[1]
+    assert "<script>" not in md and "<b>" not in md
+    assert "](http" not in md and "![" not in md
+    assert not re.search(r"(?<![\\\u200b])https?://", body)
+    assert not re.search(r"^#(?!#* )", md, re.MULTILINE)
+    assert "\\# Heading" in md
+    for table in re.findall(r"(?:^\|.*\n)+", md, re.MULTILINE):
+        widths = {len(re.findall(r"(?<!\\)\|", row)) for row in table.splitlines()}
+        assert len(widths) == 1, table  # no user pipe adds a column
+
+
+def test_md_text_is_inert() -> None:
+    text = md_text("**x** [a](b) <i>y</i> # z\n2. list\nhttp://a.b www.c.d e@f.g")
+    assert "**" not in text.replace("\\*", "")
+    assert "\\[a\\]\\(b\\)" in text and "\\<i\\>" in text
+    assert "2\\. list" in text
+    assert "http://" not in text and "www." not in text and "e@f" not in text
+
+
+def test_html_escapes_everything(folder: SessionFolder) -> None:
+    page = render_html(_report(folder, include_dismissed=True))
+    assert "<script" not in page and "<b>" not in page
+    assert "&lt;script&gt;" in page
+    assert 'http-equiv="Content-Security-Policy"' in page
+    assert "default-src &#x27;none&#x27;" in page
+    assert not re.search(r"""(src|href)=["']?https?:""", page)
+    assert '<html lang="en">' in page
+
+
+def test_missing_agenda_gives_a_report_without_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_fixture(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "agenda.toml").unlink()
+    data = build_report(SessionFolder.open(path), now=NOW)
+    assert data.segments == ()
+    assert any("agenda" in w for w in data.warnings)
+    assert "no planned times" in render_markdown(data)
+    assert len(data.questions) == 7  # eight asked, one dismissed

@@ -13,7 +13,7 @@ from console.app import FacilitatorApp
 from console.clock_model import ClockError, Phase
 from console.clock_view import countdown, timeline
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
-from console.widgets.board_panel import BoardPanel
+from console.widgets.board_panel import BOARD_PALETTE_BINDINGS, BoardPanel
 from console.widgets.countdown import Countdown
 from console.widgets.notes_panel import NotesPanel
 from console.widgets.segment_brief import SegmentBrief
@@ -40,8 +40,8 @@ class MainScreen(Screen[None]):
     """Everything a facilitator needs at a glance during the session."""
 
     BINDINGS = CLOCK_BINDINGS
-    PALETTE_BINDINGS = CLOCK_BINDINGS
-    """Bindings mirrored as command palette entries."""
+    PALETTE_BINDINGS = [*CLOCK_BINDINGS, *BOARD_PALETTE_BINDINGS]
+    """Bindings mirrored as command palette entries (the board's go through ``action_board``)."""
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
@@ -110,7 +110,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.app.session  # type: ignore[attr-defined]
-        if action == "report":
+        if action in {"report", "board"}:
             return True
         if action in {"clock", "nudge", "end_session"} and not session.runs_clock:
             return None  # shown disabled: a note-taker follows the facilitator's clock
@@ -137,6 +137,10 @@ class MainScreen(Screen[None]):
         if record is not None:
             self.save(record)
         self.refresh_view()
+
+    def action_board(self, action: str) -> None:
+        """A board action chosen in the command palette, handed to the board panel."""
+        self.query_one(BoardPanel).run_command(action)
 
     def action_report(self) -> None:
         from console.screens.report_screen import ReportScreen

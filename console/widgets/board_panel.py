@@ -1,10 +1,161 @@
-"""The question board region of the main screen (filled by the board work)."""
+"""The question board region: list, detail pane, status bar, moderation keys and the feeds.
+
+Each question source is one long-lived worker (group ``feed``) running ``FeedPoller.run``;
+its updates come back as a message that coalesces (a flood of updates is one repaint). The
+facilitator's console writes the feed cache; note-takers and read-only consoles follow that
+file instead of polling the form. Every action goes through ``session.board`` and its records
+through ``app.persist``; nothing here opens a file or a socket itself.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+import httpx
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Input
+
+from console.board_feeds import (
+    OPEN_STATUSES,
+    BoardCounts,
+    BoardFeeds,
+    CacheFollower,
+    cache_path,
+    summary_line,
+    write_cache,
+)
+from console.feeds.cache import FeedCache
+from console.feeds.config import SourceConfig
+from console.feeds.errors import FeedError
+from console.feeds.poller import FeedPoller, FeedUpdate
+from console.question import Question
+from console.records import Record
+from console.widgets.feed_status import FeedStatus
+from console.widgets.question_board import QuestionBoard
+from console.widgets.question_detail import QuestionDetail, detail_text
+
+if TYPE_CHECKING:
+    from console.live_session import LiveSession
+
+STATUS_FILTERS: dict[str, frozenset[str] | None] = {
+    "open": OPEN_STATUSES,
+    "all": None,
+    "answered": frozenset({"answered"}),
+    "deferred": frozenset({"deferred"}),
+    "dismissed": frozenset({"dismissed"}),
+}
+"""What ``f`` cycles through; "open" is new + queued + live."""
+
+FOLLOW_CACHE_SECONDS = 1.0
+WATCH_SECONDS = 0.5
+CACHE_WRITE_DELAY = 2.0
+"""Seconds between a feed change and the rewrite of the feed cache (bursts coalesce)."""
+SEEN_AFTER_SECONDS = 0.4
+"""A row counts as looked at once the cursor rests on it this long."""
+
+MODERATION_ACTIONS = frozenset({"moderate", "answer", "tag", "merge"})
+
+
+def _b(
+    key: str,
+    action: str,
+    text: str,
+    bid: str,
+    tip: str,
+    show: bool = False,
+    key_display: str | None = None,
+) -> Binding:
+    return Binding(
+        key, action, text, show=show, id=f"board.{bid}", tooltip=tip, key_display=key_display
+    )
+
+
+BOARD_BINDINGS: list[BindingType] = [
+    _b("q", "moderate('queue')", "Queue", "queue", "Queue the question to take it", True),
+    _b("l", "moderate('go_live')", "Live", "live", "Put the question live (now answering)", True),
+    _b("a", "answer", "Answer", "answer", "Mark answered, with a short answer note", True),
+    _b("d", "moderate('defer')", "Defer", "defer", "Defer: we will follow up", True),
+    _b("x", "moderate('dismiss')", "Dismiss", "dismiss", "Dismiss (restorable with u)", True),
+    _b("u", "moderate('restore')", "Restore", "restore", "Restore a dismissed question"),
+    _b("asterisk", "moderate('star')", "Star", "star", "Star or unstar", key_display="*"),
+    _b("t", "tag", "Theme", "tag", "Tag with one of the agenda's themes (toggles)"),
+    _b("m", "merge", "Merge", "merge", "Merge this question into another (duplicates)"),
+    _b("M", "moderate('unmerge')", "Unmerge", "unmerge", "Take a duplicate out of its primary"),
+    _b("v", "moderate('plus_one')", "+1 vote", "vote", "Count a question raised again aloud"),
+    _b(
+        "i",
+        "add_question",
+        "Add",
+        "add",
+        "Add a question heard aloud, in the chat or by email",
+        True,
+    ),
+    _b(
+        "slash",
+        "search",
+        "Search",
+        "search",
+        "Search the questions as you type",
+        True,
+        key_display="/",
+    ),
+    _b(
+        "f",
+        "cycle_filter",
+        "Filter",
+        "filter",
+        "Show open / all / answered / deferred / dismissed questions",
+    ),
+    _b("F", "theme_filter", "Theme filter", "theme-filter", "Show one theme only"),
+    _b("o", "toggle_sort", "Sort", "sort", "Sort newest first or most votes first"),
+    _b("r", "refresh_feeds", "Refresh", "refresh", "Fetch the question sources now"),
+    _b(
+        "P,ctrl+o",
+        "presenter",
+        "Presenter",
+        "presenter",
+        "Presenter view of the live question, safe to share",
+        True,
+        key_display="P",
+    ),
+]
+
+BOARD_PALETTE_BINDINGS: list[Binding] = [
+    Binding(b.key, f"board({b.action!r})", b.description, id=b.id, tooltip=b.tooltip)
+    for b in BOARD_BINDINGS
+    if isinstance(b, Binding)
+]
+"""The same actions for the command palette: the screen's ``action_board(name)`` hands each
+to ``BoardPanel.run_command``."""
+
+
+class SearchInput(Input):
+    """The incremental search box; escape clears it and goes back to the list."""
+
+    BINDINGS = [
+        Binding(
+            "escape",
+            "clear_search",
+            "Clear",
+            id="board.search-clear",
+            tooltip="Clear the search and go back to the list",
+        )
+    ]
+
+    class Cleared(Message):
+        """The search was cleared with escape."""
+
+    def action_clear_search(self) -> None:
+        self.value = ""
+        self.post_message(self.Cleared())
 
 
 class BoardPanel(Vertical):
@@ -12,10 +163,506 @@ class BoardPanel(Vertical):
 
     DEFAULT_CSS = """
     BoardPanel { border: round $secondary; }
+    BoardPanel #board-search { display: none; height: 1; border: none; padding: 0 1; }
+    BoardPanel.-searching #board-search { display: block; }
+    BoardPanel #board-body { height: 1fr; }
+    BoardPanel QuestionBoard { width: 3fr; }
+    BoardPanel QuestionDetail { width: 2fr; min-width: 24; }
+    BoardPanel.compact QuestionDetail { display: none; }
+    BoardPanel.-narrow #board-body { layout: vertical; }
+    BoardPanel.-narrow QuestionBoard { width: 1fr; height: 3fr; }
+    BoardPanel.-narrow QuestionDetail { width: 1fr; height: 2fr; min-height: 3;
+        border-left: none; border-top: hkey $secondary; }
+    BoardPanel.-short QuestionDetail { display: none; }
     """
+
+    NARROW_BELOW = 90
+    """Panel widths (cells) below which the list drops columns and the detail goes below it."""
+    SHORT_BELOW = 16
+    """Panel heights below which the detail pane is left out (the list needs the rows)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = BOARD_BINDINGS
+
+    class FeedArrived(Message):
+        """One poller's update; a newer one for the same source replaces it in the queue."""
+
+        def __init__(self, label: str, update: FeedUpdate) -> None:
+            super().__init__()
+            self.label = label
+            self.update = update
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, BoardPanel.FeedArrived) and message.label == self.label
+
+    class CacheRead(Message):
+        """A reader console saw the facilitator's feed cache change."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.status_filter = "open"
+        self.theme_filter: str | None = None
+        self.search = ""
+        self.sort: str = "time"
+        self.pollers: dict[str, FeedPoller] = {}
+        self.transport: httpx.AsyncBaseTransport | None = None
+        """Test hook: the HTTP transport pollers use (a real client otherwise)."""
+        self.painted_version = -1
+        self.repaints = 0
+        """How many times the list was redrawn (tests check an unchanged poll adds none)."""
+        self.counts = BoardCounts({}, 0, 0)
+        self._cache_ready = asyncio.Event()
+        self._cache_dirty = False
+        self._cache_writing = False
+        self._cache_timer: Timer | None = None
+        self._seen_pending: set[str] = set()
+        self._seen_timer: Any = None
+        self._detail_key: str | None = None
+        self._detail_version = -1
+
+    # ---------------------------------------------------------------- set-up
+    @property
+    def session(self) -> LiveSession:
+        return cast("LiveSession", self.app.session)  # type: ignore[attr-defined]
+
+    @property
+    def polls(self) -> bool:
+        """Whether this console polls the sources and keeps the cache (the facilitator)."""
+        return bool(self.session.runs_clock)
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        labels = {t.id: t.label for t in session.agenda.themes}
+        compact = self.has_class("compact") or session.role == "notes"
+        yield SearchInput(
+            placeholder="Search questions (Enter: back to the list, Esc: clear)", id="board-search"
+        )
+        with Horizontal(id="board-body"):
+            yield QuestionBoard(tz=session.agenda.tz, theme_labels=labels, compact=compact)
+            yield QuestionDetail()
+        yield FeedStatus(id="board-status")
 
     def on_mount(self) -> None:
         self.border_title = "Questions"
+        self.feeds = BoardFeeds(self.session.board, writes_cache=self.polls)
+        self.cache = FeedCache(cache_path(self.session.folder.path))
+        if self.session.role == "notes":
+            self.add_class("compact")
+        self.repaint()
+        self.run_worker(self._load_cache(), group="board-cache", exit_on_error=False)
+        if not self.polls:
+            self.run_worker(
+                self._follow_cache(), group="feed", exit_on_error=False, name="feed cache follower"
+            )
+        self.set_interval(WATCH_SECONDS, self._watch)
 
-    def compose(self) -> ComposeResult:
-        yield Static("The question board fills this region.", classes="placeholder")
+    def on_resize(self) -> None:
+        narrow = self.size.width < self.NARROW_BELOW
+        self.set_class(narrow, "-narrow")
+        self.set_class(self.size.height < self.SHORT_BELOW, "-short")
+        self.query_one(QuestionBoard).set_compact(narrow or self.has_class("compact"))
+
+    def set_compact(self, compact: bool) -> None:
+        """The note-taker's narrow layout: fewer columns, no detail pane."""
+        self.set_class(compact, "compact")
+        self.query_one(QuestionBoard).set_compact(compact or self.has_class("-narrow"))
+
+    # ----------------------------------------------------------------- feeds
+    def add_source(self, config: SourceConfig) -> str:
+        """Start polling one question source; returns its board label (``form``, ``intake``).
+
+        On a reader console (note-taker, read-only) nothing is polled: the board follows the
+        facilitator's feed cache instead.
+        """
+        if not self.polls:
+            return ""
+        label = self.feeds.add(config)
+        self.run_worker(
+            self._run_source(label, config), group="feed", exit_on_error=False, name=f"feed {label}"
+        )
+        self._show_status()
+        return label
+
+    async def _run_source(self, label: str, config: SourceConfig) -> None:
+        await self._cache_ready.wait()
+
+        def deliver(update: FeedUpdate) -> None:
+            self.post_message(self.FeedArrived(label, update))
+
+        poller = FeedPoller(
+            config,
+            deliver,
+            transport=self.transport,
+            now=self.app.now,  # type: ignore[attr-defined]
+            initial=self.feeds.initial(label),
+        )
+        self.pollers[label] = poller
+        try:
+            await poller.run()
+        finally:
+            self.pollers.pop(label, None)
+            with contextlib.suppress(Exception):
+                await poller.stop()
+
+    async def _load_cache(self) -> None:
+        """Show the last saved questions before the first poll returns."""
+        try:
+            cached = await asyncio.to_thread(self.cache.load)
+        except FeedError as exc:
+            self.notify(f"The saved question feed was not used: {exc}", severity="warning")
+            cached = None
+        finally:
+            self._cache_ready.set()
+        if cached is not None and self.polls:
+            self.feeds.replay(cached)
+            self.repaint()
+
+    async def _follow_cache(self) -> None:
+        follower = CacheFollower(self.cache)
+        warned = ""
+        while True:
+            try:
+                changed, cached = await asyncio.to_thread(follower.poll)
+            except FeedError as exc:
+                if str(exc) != warned:
+                    warned = str(exc)
+                    self.notify(str(exc), severity="warning")
+                changed, cached = False, None
+            if changed:
+                self.feeds.replay(cached, when=cached.saved_at if cached else None)
+                self.repaint()
+            await asyncio.sleep(FOLLOW_CACHE_SECONDS)
+
+    @on(FeedArrived)
+    def feed_arrived(self, message: FeedArrived) -> None:
+        applied = self.feeds.apply(message.label, message.update, self.session.segment_id)
+        if applied.repaint:
+            self.repaint()
+        else:
+            self._show_status()
+        self._save(applied.records)
+        if applied.cache_due:
+            self._schedule_cache_write()
+
+    def _schedule_cache_write(self) -> None:
+        """Write the cache a little later: a burst of updates is one write, and the JSON of
+        10,000 questions (in a thread, but holding the GIL) never competes with the frame."""
+        self._cache_dirty = True
+        if self._cache_timer is None and not self._cache_writing:
+            self._cache_timer = self.set_timer(CACHE_WRITE_DELAY, self._start_cache_write)
+
+    def _start_cache_write(self) -> None:
+        self._cache_timer = None
+        if not self._cache_writing:
+            self._cache_writing = True
+            self.run_worker(self._write_cache_loop(), group="board-cache", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        """Quitting inside the delay still leaves the newest feed on disk."""
+        if self._cache_dirty and hasattr(self, "feeds"):
+            questions, where = self.feeds.cache_contents()
+            with contextlib.suppress(OSError):
+                write_cache(self.cache, questions, where, self.app.now())  # type: ignore[attr-defined]
+
+    async def _write_cache_loop(self) -> None:
+        """One write at a time; updates that came during a write are folded into the next."""
+        try:
+            while self._cache_dirty:
+                self._cache_dirty = False
+                questions, where = self.feeds.cache_contents()
+                at = self.app.now()  # type: ignore[attr-defined]
+                try:
+                    await asyncio.to_thread(write_cache, self.cache, questions, where, at)
+                except OSError as exc:
+                    self.notify(f"Could not save the question feed copy: {exc}", severity="warning")
+        finally:
+            self._cache_writing = False
+
+    # ---------------------------------------------------------------- render
+    def wanted(self) -> list[Question]:
+        board = self.session.board
+        return board.questions(
+            status=STATUS_FILTERS[self.status_filter],
+            theme=self.theme_filter,
+            search=self.search,
+            sort="votes" if self.sort == "votes" else "time",
+        )
+
+    def repaint(self) -> None:
+        """Redraw the list, counts, detail and status from the board."""
+        board = self.session.board
+        self.repaints += 1
+        self.painted_version = board.version
+        table = self.query_one(QuestionBoard)
+        table.show(self.wanted())
+        by_status = board.counts()  # from the moderation index: no question views built
+        self.counts = BoardCounts(by_status, board.new_count(), sum(by_status.values()))
+        self._show_detail()
+        self._show_status()
+
+    def _watch(self) -> None:
+        """Catch changes made elsewhere (other consoles, a reloaded file) and the clock moving."""
+        if self.session.board.version != self.painted_version:
+            self.repaint()
+        else:
+            self._show_status()
+
+    def view_words(self) -> str:
+        parts = [self.status_filter, "most votes first" if self.sort == "votes" else "newest first"]
+        if self.theme_filter:
+            parts.insert(1, f"theme {self._theme_label(self.theme_filter)}")
+        if self.search:
+            parts.append(f"search {self.search!r}")
+        return " · ".join(parts)
+
+    def _show_status(self) -> None:
+        if not hasattr(self, "feeds"):
+            return
+        tz = self.session.agenda.tz
+        summary = summary_line(self.counts, self.session.clock)
+        self.query_one(FeedStatus).set_lines(
+            summary,
+            self.feeds.status_lines(tz),
+            problem=self.feeds.problem,
+            view=self.view_words(),
+        )
+
+    def _show_detail(self) -> None:
+        key = self.query_one(QuestionBoard).highlighted_key
+        board = self.session.board
+        if key == self._detail_key and board.version == self._detail_version:
+            return
+        self._detail_key, self._detail_version = key, board.version
+        q = board.get(key) if key is not None else None
+        self.query_one(QuestionDetail).show(
+            detail_text(
+                q,
+                self.session.agenda.tz,
+                segment_title=self._segment_title,
+                theme_labels={t.id: t.label for t in self.session.agenda.themes},
+                duplicate_text=self._short,
+            )
+        )
+
+    def _segment_title(self, segment_id: str | None) -> str:
+        for s in self.session.agenda.segments:
+            if s.id == segment_id:
+                return str(s.title)
+        return "before the session" if segment_id is None else segment_id
+
+    def _theme_label(self, theme_id: str) -> str:
+        for t in self.session.agenda.themes:
+            if t.id == theme_id:
+                return str(t.label)
+        return theme_id
+
+    def _short(self, key: str) -> str:
+        try:
+            q = self.session.board.get(key)
+        except KeyError:
+            return key
+        text = q.text.split("\n", 1)[0]
+        return (text[:70] + "…") if len(text) > 70 else text
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        key = event.row_key.value
+        if key is None:
+            return
+        self._seen_pending = {key}
+        if self._seen_timer is not None:
+            self._seen_timer.stop()
+        self._seen_timer = self.set_timer(SEEN_AFTER_SECONDS, self._mark_seen)
+
+    def _mark_seen(self) -> None:
+        keys, self._seen_pending = self._seen_pending, set()
+        still = self.query_one(QuestionBoard).highlighted_key
+        records = self.session.board.mark_seen(k for k in keys if k == still)
+        self._save(records)
+        if self.session.board.version != self.painted_version:
+            self.repaint()
+
+    # --------------------------------------------------------------- actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A note-taker reads the board: only "add", the views and the presenter work.
+        return not (action in MODERATION_ACTIONS and self.session.board.role != "facilitator")
+
+    def run_command(self, action: str) -> None:
+        """Run one board action by its binding's action string (the command palette)."""
+        name, _, rest = action.partition("(")
+        params: tuple[object, ...] = (rest.rstrip(")").strip("'\""),) if rest else ()
+        if not self.check_action(name, params):
+            self.notify("Only the facilitator moderates questions.", severity="warning")
+            return
+        self.call_later(self.app.run_action, action, self)
+
+    def _current(self) -> str | None:
+        key = self.query_one(QuestionBoard).highlighted_key
+        if key is None:
+            self.notify("No question selected.", severity="warning")
+        return key
+
+    def _apply(self, make: Callable[[], Sequence[Record]]) -> bool:
+        try:
+            records = make()
+        except (ValueError, KeyError, PermissionError) as exc:
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            self.notify(str(message), severity="warning")
+            return False
+        self._save(records)
+        self.repaint()
+        return True
+
+    def _save(self, records: Sequence[Record]) -> None:
+        if records:
+            self.run_worker(
+                self.app.persist(list(records)),  # type: ignore[attr-defined]
+                group="board-save",
+                exit_on_error=False,
+            )
+
+    def action_moderate(self, name: str) -> None:
+        key = self._current()
+        if key is None:
+            return
+        board = self.session.board
+        if name == "go_live":
+            self._apply(lambda: board.go_live(key, self.session.segment_id))
+        else:
+            self._apply(lambda: getattr(board, name)(key))
+
+    @on(QuestionBoard.PutLive)
+    def put_live(self, event: QuestionBoard.PutLive) -> None:
+        if self.check_action("moderate", ("go_live",)):
+            self.action_moderate("go_live")
+
+    def action_answer(self) -> None:
+        from console.screens.question_prompt import AnswerNoteScreen
+
+        key = self._current()
+        if key is None:
+            return
+        q = self.session.board.get(key)
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                self._apply(lambda: self.session.board.answer(key, note, self.session.segment_id))
+
+        self.app.push_screen(AnswerNoteScreen(q.text, q.answer_note), done)
+
+    def action_tag(self) -> None:
+        from console.screens.question_prompt import ChoiceScreen
+
+        key = self._current()
+        if key is None:
+            return
+        have = self.session.board.get(key).themes
+        items = [
+            (t.id, f"{'✓' if t.id in have else ' '} {t.label}") for t in self.session.agenda.themes
+        ]
+        if not items:
+            self.notify("This agenda names no themes.", severity="warning")
+            return
+
+        def done(theme: str | None) -> None:
+            if theme:
+                self._apply(lambda: self.session.board.tag(key, theme))
+
+        self.app.push_screen(ChoiceScreen("Tag with a theme (toggles)", items), done)
+
+    def action_merge(self) -> None:
+        from console.screens.question_prompt import ChoiceScreen
+
+        key = self._current()
+        if key is None:
+            return
+        board = self.session.board
+        items = [
+            (q.key, f"[{q.votes}] {self._short(q.key)}")
+            for q in board.questions(status=STATUS_FILTERS["all"])
+            if q.key != key
+        ]
+        if not items:
+            self.notify("There is no other question to merge into.", severity="warning")
+            return
+
+        def done(target: str | None) -> None:
+            if target:
+                self._apply(lambda: board.merge(target, [key]))
+
+        self.app.push_screen(ChoiceScreen("Merge this question into…", items), done)
+
+    def action_add_question(self) -> None:
+        from console.screens.question_prompt import AddQuestionScreen, ManualQuestion
+
+        def done(result: ManualQuestion | None) -> None:
+            if result is None:
+                return
+            board = self.session.board
+            added: list[str] = []
+
+            def add() -> list[Record]:
+                key, records = board.add_manual(
+                    result.text,
+                    result.origin,
+                    result.asker,
+                    self.session.segment_id,
+                    display_name=result.display_name,
+                )
+                added.append(key)
+                return records
+
+            if self._apply(add):
+                self.query_one(QuestionBoard).select_key(added[0])
+
+        self.app.push_screen(AddQuestionScreen(), done)
+
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        self.query_one("#board-search", Input).focus()
+
+    @on(Input.Changed, "#board-search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.search = event.value
+        self.repaint()
+
+    @on(Input.Submitted, "#board-search")
+    def search_done(self) -> None:
+        self.query_one(QuestionBoard).focus()
+
+    @on(SearchInput.Cleared)
+    def search_cleared(self) -> None:
+        self.remove_class("-searching")
+        self.query_one(QuestionBoard).focus()
+
+    def action_cycle_filter(self) -> None:
+        names = list(STATUS_FILTERS)
+        self.status_filter = names[(names.index(self.status_filter) + 1) % len(names)]
+        self.repaint()
+
+    def action_theme_filter(self) -> None:
+        from console.screens.question_prompt import ChoiceScreen
+
+        items = [("", "All themes"), *((t.id, t.label) for t in self.session.agenda.themes)]
+
+        def done(theme: str | None) -> None:
+            if theme is not None:
+                self.theme_filter = theme or None
+                self.repaint()
+
+        self.app.push_screen(ChoiceScreen("Show questions of one theme", items), done)
+
+    def action_toggle_sort(self) -> None:
+        self.sort = "votes" if self.sort == "time" else "time"
+        self.repaint()
+
+    def action_refresh_feeds(self) -> None:
+        for poller in self.pollers.values():
+            poller.poll_now()
+        if self.polls and not self.pollers:
+            self.notify("No question source to refresh.", severity="information")
+
+    def action_presenter(self) -> None:
+        from console.screens.presenter import PresenterScreen
+
+        self.app.push_screen(PresenterScreen())

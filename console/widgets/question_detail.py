@@ -1,0 +1,95 @@
+"""The selected question in full, beside the list: text, asker, times, decisions, duplicates.
+
+The only place on the facilitator's screen that shows an asker's email. Everything is built as
+a rich ``Text`` (never markup), so hostile text shows literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import tzinfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from console.question import Question
+
+DETAIL_TEXT_LIMIT = 20_000
+"""Characters of a question rendered in the pane (the store keeps it all)."""
+
+
+def detail_text(
+    q: Question | None,
+    tz: tzinfo,
+    *,
+    segment_title: Callable[[str | None], str],
+    theme_labels: Mapping[str, str],
+    duplicate_text: Callable[[str], str],
+) -> Text:
+    """The pane's content for one question (``None``: a hint)."""
+    if q is None:
+        return Text("No question selected.", style="dim")
+    out = Text()
+    body = q.text if len(q.text) <= DETAIL_TEXT_LIMIT else q.text[:DETAIL_TEXT_LIMIT] + " …"
+    out.append(body, style="bold")
+    out.append("\n\n")
+
+    def field(name: str, value: str) -> None:
+        out.append(f"{name}: ", style="dim")
+        out.append(value)
+        out.append("\n")
+
+    if q.asker:
+        shown = "" if q.display_name else " (not for display)"
+        field("Asker", q.asker + shown)
+    else:
+        field("Asker", "Anonymous")
+    if q.email:
+        field("Email", q.email)
+    when = q.submitted_at.astimezone(tz).strftime("%a %d %b %H:%M") if q.submitted_at else "unknown"
+    field("Submitted", when)
+    origin = q.origin if q.source != "manual" else f"{q.origin} (typed in)"
+    field("From", f"{q.source} · {origin}")
+    status = q.status + (" · starred" if q.starred else "") + (" · edited" if q.edited else "")
+    field("Status", status)
+    votes = str(q.votes) + (f" (+{q.plus_ones} raised aloud)" if q.plus_ones else "")
+    field("Votes", votes)
+    if q.topic:
+        field("Topic", q.topic)
+    if q.themes:
+        field("Themes", ", ".join(theme_labels.get(t, t) for t in q.themes))
+    field("Asked in", segment_title(q.arrived_segment_id))
+    if q.answered_segment_id:
+        field("Answered in", segment_title(q.answered_segment_id))
+    if q.answer_note:
+        field("Answer note", q.answer_note)
+    if q.merged_into:
+        field("Merged into", duplicate_text(q.merged_into))
+    if q.duplicates:
+        out.append("Duplicates:\n", style="dim")
+        for dup in q.duplicates:
+            out.append("  • ")
+            out.append(duplicate_text(dup))
+            out.append("\n")
+    if q.carried_over:
+        field("Carried over", "from an earlier session")
+    out.rstrip()
+    return out
+
+
+class QuestionDetail(VerticalScroll):
+    """Scrollable pane with the selected question, wrapped."""
+
+    DEFAULT_CSS = """
+    QuestionDetail { padding: 0 1; border-left: vkey $secondary; }
+    QuestionDetail > Static { width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("No question selected.", style="dim"), markup=False)
+
+    def show(self, content: Text) -> None:
+        self.query_one(Static).update(content)
+        self.scroll_home(animate=False)

@@ -1,0 +1,168 @@
+"""Feed updates into board records, the one feed-cache file for every source, status words."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from console.agenda import load_agenda, resolve_agenda
+from console.board import Board
+from console.board_feeds import (
+    BoardFeeds,
+    CacheFollower,
+    cache_path,
+    configured_source,
+    count,
+    label_for,
+    pack,
+    queue_line,
+    status_line,
+    unpack,
+    write_cache,
+)
+from console.clock import RunOfShow
+from console.clock_model import PlannedSegment
+from console.feeds.cache import FeedCache
+from console.feeds.config import SourceConfig
+from console.feeds.errors import FeedConfigError
+from console.feeds.model import FeedQuestion
+from console.feeds.poller import FeedStatus, FeedUpdate
+
+T0 = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
+NY = ZoneInfo("America/New_York")
+
+
+def q(i: int, text: str | None = None) -> FeedQuestion:
+    return FeedQuestion(str(i), text or f"q{i}", submitted_at=T0 + timedelta(minutes=i))
+
+
+def update(questions: list[FeedQuestion], changed: bool = True, ok: bool = True) -> FeedUpdate:
+    status = FeedStatus(
+        ok=ok,
+        message="3 questions" if ok else "the URL returned a sign-in page; keeping the last 3",
+        last_success_at=T0 if ok else None,
+        last_attempt_at=T0,
+        question_count=len(questions),
+        source_label="https://docs.google.com/x?key=***",
+        retry_in=None if ok else 30.0,
+    )
+    return FeedUpdate(tuple(questions), changed, status)
+
+
+def test_labels_are_stable_and_distinct() -> None:
+    form = SourceConfig("https://a/x.csv", "csv")
+    intake = SourceConfig("http://127.0.0.1:1/", "intake")
+    assert label_for(form, []) == "form"
+    assert label_for(intake, ["form"]) == "intake"
+    assert label_for(form, ["form", "intake"]) == "form-2"
+
+
+def test_pack_and_unpack_round_trip_every_source() -> None:
+    packed = pack({"form": [q(1), q(2)], "intake": [q(1)]})
+    assert [p.source_id for p in packed] == ["form:1", "form:2", "intake:1"]
+    back = unpack(packed)
+    assert back == {"form": [q(1), q(2)], "intake": [q(1)]}
+    assert unpack([q(7)]) == {"form": [q(7)]}  # a label-less id belongs to the form
+
+
+def test_update_records_arrivals_and_says_when_to_repaint() -> None:
+    board = Board("fac", lambda: T0)
+    feeds = BoardFeeds(board, writes_cache=True)
+    label = feeds.add(SourceConfig("https://a/x.csv", "csv"))
+    first = feeds.apply(label, update([q(1), q(2)]), "welcome")
+    assert first.repaint and first.cache_due
+    assert {r.id for r in first.records} == {"form:1", "form:2"}
+    assert all(r.data["arrived_segment_id"] == "welcome" for r in first.records)
+    same = feeds.apply(label, update([q(1), q(2)], changed=False), "welcome")
+    assert not same.repaint and not same.cache_due and not same.records
+    failed = feeds.apply(label, update([q(1), q(2)], changed=False, ok=False), "welcome")
+    assert not failed.repaint and not failed.cache_due
+    assert feeds.problem
+    assert len(board.questions()) == 2  # the last good board is kept
+
+
+def test_reader_console_never_writes_the_cache() -> None:
+    feeds = BoardFeeds(Board("sam", lambda: T0, role="notes"), writes_cache=False)
+    applied = feeds.apply("form", update([q(1)]), "welcome")
+    assert applied.repaint and not applied.cache_due and not applied.records
+
+
+def test_cache_file_holds_every_source_and_replays_without_a_segment(tmp_path: Path) -> None:
+    board = Board("fac", lambda: T0)
+    feeds = BoardFeeds(board, writes_cache=True)
+    form = SourceConfig("https://a/x.json?apiKey=SECRET", "jotform")
+    feeds.apply(feeds.add(form), update([q(1)]), "welcome")
+    feeds.apply(feeds.add(SourceConfig("http://127.0.0.1:1/", "intake")), update([q(9)]), None)
+    cache = FeedCache(cache_path(tmp_path))
+    questions, where = feeds.cache_contents()
+    write_cache(cache, questions, where, T0)
+    assert "SECRET" not in where and "form=" in where
+    assert "SECRET" not in cache.path.read_text(encoding="utf-8")
+    fresh = Board("fac", lambda: T0)
+    again = BoardFeeds(fresh, writes_cache=True)
+    assert again.replay(cache.load())
+    assert sorted(fresh.keys()) == ["form:1", "intake:9"]
+    assert again.initial("intake") == (q(9),)
+    # replay never stamps arrivals with the segment in play
+    assert fresh.get("form:1").arrived_segment_id is None
+
+
+def test_follower_reloads_only_when_the_file_changes(tmp_path: Path) -> None:
+    cache = FeedCache(cache_path(tmp_path))
+    follower = CacheFollower(cache)
+    assert follower.poll() == (False, None)
+    write_cache(cache, pack({"form": [q(1)]}), "form", T0)
+    changed, feed = follower.poll()
+    assert changed and feed is not None and len(feed.questions) == 1
+    assert follower.poll() == (False, None)
+    write_cache(cache, pack({"form": [q(1), q(2)]}), "form", T0)
+    changed, feed = follower.poll()
+    assert changed and feed is not None and len(feed.questions) == 2
+
+
+def test_status_line_names_the_problem_first_and_redacts() -> None:
+    feeds = BoardFeeds(Board("fac", lambda: T0), writes_cache=True)
+    label = feeds.add(SourceConfig("https://docs.google.com/x?key=SECRET", "google-forms"))
+    assert "SECRET" not in feeds.status_lines(NY)[0]
+    assert "not fetched yet" in feeds.status_lines(NY)[0]
+    feeds.apply(label, update([q(1)]), None)
+    feeds.apply(label, update([q(1)], changed=False, ok=False), None)
+    (line,) = feeds.status_lines(NY)
+    assert line.startswith("form: PROBLEM: the URL returned a sign-in page")
+    assert "last new 15:30" in line  # the agenda's zone, not UTC
+    assert "retrying in 30 s" in line
+    ok = status_line(feeds.sources[label], NY)
+    assert "SECRET" not in ok
+
+
+def test_queue_line_weighs_the_queue_against_the_clock() -> None:
+    now = [T0]
+    segments = [PlannedSegment("a", "A", 10, 2, False), PlannedSegment("b", "B", 5, 1, False)]
+    clock = RunOfShow(segments, T0, lambda: now[0])
+    board = Board("fac", lambda: T0)
+    board.update_feed("form", [q(i) for i in range(8)], None)
+    for i in range(7):
+        board.queue(f"form:{i}")
+    counts = count(board.get(k) for k in board.keys())  # noqa: SIM118 (Board is not a mapping)
+    assert counts.by_status["queued"] == 7 and counts.unseen == 1
+    assert queue_line(counts, clock) == "7 queued; not started"
+    clock.start()
+    now[0] = T0 + timedelta(minutes=4)
+    assert queue_line(counts, clock) == "7 queued, 6 min left in this segment"
+    now[0] = T0 + timedelta(minutes=13)
+    assert queue_line(counts, clock) == "7 queued, 3 min over in this segment"
+
+
+def test_configured_source_prefers_the_command_line() -> None:
+    agenda = load_agenda(resolve_agenda(None))
+    args = argparse.Namespace(source="https://example.org/q.csv", preset=None, map=["text=Q"])
+    config = configured_source(agenda, args)
+    assert config is not None
+    assert (config.preset, config.mapping, config.tz) == ("csv", {"text": "Q"}, agenda.timezone)
+    assert configured_source(agenda, argparse.Namespace(source=None)) is None
+    with pytest.raises(FeedConfigError):
+        configured_source(agenda, argparse.Namespace(source="x", preset="nope", map=[]))

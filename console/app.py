@@ -76,8 +76,12 @@ class FacilitatorApp(App[None]):
         message: str = "",
         source_args: argparse.Namespace | None = None,
         now: Callable[[], datetime] = system_now,
+        defer_panels: bool = True,
     ) -> None:
         super().__init__()
+        self.defer_panels = defer_panels
+        """Mount the board and notes panels after the first frame (tests turn it off so the
+        panels exist as soon as the app runs)."""
         self.session = session
         self.settings = settings
         self.startup_message = message
@@ -100,15 +104,23 @@ class FacilitatorApp(App[None]):
             self.theme = self.settings.theme
         from console.screens.main_screen import MainScreen
 
-        self.push_screen(MainScreen())
+        if self.session.role == "notes":
+            from console.screens.notes_screen import NotesScreen
+
+            self.push_screen(NotesScreen())
+        else:
+            self.push_screen(MainScreen())
         if self.startup_message:
             self.notify(self.startup_message, timeout=6)
         for warning in self.session.warnings:
             self.notify(warning, severity="warning", timeout=10)
         self.call_after_refresh(self.after_first_frame)
 
-    def after_first_frame(self) -> None:
-        """Slow starts (file watcher, feeds, the form server) wait until the screen shows."""
+    async def after_first_frame(self) -> None:
+        """Slow starts (panels, file watcher, feeds, the form server) wait for the first frame."""
+        mount_deferred = getattr(self.screen, "mount_deferred", None)
+        if callable(mount_deferred):
+            await mount_deferred()
         self.follow_folder()
         if wants_builtin_form(self.session, self.source_args):
             self.start_form()
@@ -187,8 +199,10 @@ class FacilitatorApp(App[None]):
         The stat calls and reads run in a thread so the event loop never waits on the disk;
         an unchanged folder costs one stat per file and posts nothing.
         """
+        # No priming pass: a file another console wrote between open() and now must not be
+        # taken as already known. The first pass re-reads every file; applying records is
+        # idempotent, so what open() already read costs time once, not correctness.
         watcher = FolderWatcher(self.session.folder)
-        await asyncio.to_thread(watcher.poll)  # prime: what open() already read
         seen_warnings: set[str] = set()
         while True:
             await asyncio.sleep(FOLLOW_INTERVAL)
@@ -244,6 +258,27 @@ class FacilitatorApp(App[None]):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(worker.wait(), timeout=30)
 
+    # -- question feeds (board work): the form source named by --source or the agenda -------
+    def start_feeds(self) -> None:
+        """Hand the configured question source to the board (after the first frame).
+
+        The built-in form's source is added by ``start_form``; a source that cannot be used is
+        reported in plain words and the console runs on without it.
+        """
+        from console.board_feeds import configured_source
+        from console.feeds.errors import FeedError
+        from console.widgets.board_panel import BoardPanel
+
+        try:
+            config = configured_source(self.session.agenda, self.source_args)
+        except FeedError as exc:
+            self.notify(f"The question source is not usable: {exc}", severity="error", timeout=15)
+            return
+        if config is None:
+            return
+        for panel in self.screen.query(BoardPanel):
+            panel.add_source(config)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for binding in getattr(screen, "PALETTE_BINDINGS", ()):
@@ -255,6 +290,11 @@ class FacilitatorApp(App[None]):
             )
 
     async def on_unmount(self) -> None:
+        for screen in self.screen_stack:  # a notepad typed into just before quitting
+            flush = getattr(screen, "flush_pending", None)
+            if callable(flush):
+                with contextlib.suppress(Exception):
+                    await flush()
         if self.form is not None:
             await self.form.stop()
         if self.writer is not None:

@@ -7,15 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from console.app import FacilitatorApp
 from console.clock_model import ClockError, Phase
 from console.clock_view import countdown, timeline
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
-from console.widgets.board_panel import BOARD_PALETTE_BINDINGS, BoardPanel
+from console.widgets.board_bindings import BOARD_PALETTE_BINDINGS
 from console.widgets.countdown import Countdown
-from console.widgets.notes_panel import NotesPanel
+from console.widgets.notes_bindings import NOTES_BINDINGS
 from console.widgets.segment_brief import SegmentBrief
 from console.widgets.session_header import SessionHeader
 
@@ -36,11 +36,18 @@ CLOCK_BINDINGS: list[BindingType] = [
 ]
 
 
+def _slot(title: str, region_id: str) -> Static:
+    """A framed, empty region shown in the first frame until its panel is mounted."""
+    slot = Static("loading…", id=region_id, classes="slot placeholder")
+    slot.border_title = title
+    return slot
+
+
 class MainScreen(Screen[None]):
     """Everything a facilitator needs at a glance during the session."""
 
-    BINDINGS = CLOCK_BINDINGS
-    PALETTE_BINDINGS = [*CLOCK_BINDINGS, *BOARD_PALETTE_BINDINGS]
+    BINDINGS = [*CLOCK_BINDINGS, *NOTES_BINDINGS]
+    PALETTE_BINDINGS = [*CLOCK_BINDINGS, *NOTES_BINDINGS, *BOARD_PALETTE_BINDINGS]
     """Bindings mirrored as command palette entries (the board's go through ``action_board``)."""
 
     def compose(self) -> ComposeResult:
@@ -54,9 +61,34 @@ class MainScreen(Screen[None]):
                 yield Countdown()
                 yield SegmentBrief()
         with Horizontal(id="bottom"):
-            yield BoardPanel(id="board-region")
-            yield NotesPanel(id="notes-region")
+            if self.app.defer_panels:  # type: ignore[attr-defined]
+                yield _slot("Questions", "board-region")
+                yield _slot("Notes", "notes-region")
+            else:
+                from console.widgets.board_panel import BoardPanel
+                from console.widgets.notes_panel import NotesPanel
+
+                yield BoardPanel(id="board-region")
+                yield NotesPanel(id="notes-region")
         yield Footer()
+
+    async def mount_deferred(self) -> None:
+        """Swap the placeholders for the board and notes panels, after the first frame.
+
+        The board brings the feed machinery (httpx, the poller) with it; loading it after
+        the first paint keeps the console's start close to a bare Textual app's.
+        """
+        slots = [w for w in self.query(".slot")]
+        if not slots:
+            return
+        from console.widgets.board_panel import BoardPanel
+        from console.widgets.notes_panel import NotesPanel
+
+        bottom = self.query_one("#bottom")
+        with self.app.batch_update():
+            for slot in slots:
+                await slot.remove()
+            await bottom.mount(BoardPanel(id="board-region"), NotesPanel(id="notes-region"))
 
     def on_mount(self) -> None:
         session = self.app.session  # type: ignore[attr-defined]
@@ -110,7 +142,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.app.session  # type: ignore[attr-defined]
-        if action in {"report", "board"}:
+        if action in {"report", "board", "notes"}:
             return True
         if action in {"clock", "nudge", "end_session"} and not session.runs_clock:
             return None  # shown disabled: a note-taker follows the facilitator's clock
@@ -140,7 +172,16 @@ class MainScreen(Screen[None]):
 
     def action_board(self, action: str) -> None:
         """A board action chosen in the command palette, handed to the board panel."""
+        from console.widgets.board_panel import BoardPanel
+
         self.query_one(BoardPanel).run_command(action)
+
+    def action_notes(self, what: str) -> None:
+        """A notes action from anywhere on the screen (focus need not be in the panes)."""
+        from console.widgets.notes_panel import NotesPanel
+
+        for panel in self.query(NotesPanel):
+            panel.action_notes(what)
 
     def action_report(self) -> None:
         from console.screens.report_screen import ReportScreen

@@ -1,21 +1,451 @@
-"""The note panes region of the main screen (filled by the notes work)."""
+"""The note panes: capture line, filter, one list per kind (and, for the facilitator, the notepad).
+
+The panel turns intent into calls on ``session.notebook`` and hands the records it returns
+to ``app.persist`` in a worker: Enter never waits on the disk, and a row shows ``…`` until
+its record is on disk (``!`` if the write failed). Other consoles' entries arrive through
+the notebook (the app merges the folder); the panel notices the notebook's version change.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static, TabbedContent, TabPane
+
+from console.notes import KINDS, NOTE_LIMIT, Note, NoteTooLong, split_text
+from console.records import Record
+from console.widgets.capture_line import KIND_LABELS, CaptureInput, CaptureLine, split_prefix
+from console.widgets.notepad import Notepad
+from console.widgets.notes_bindings import NOTES_BINDINGS
+from console.widgets.notes_list import NoteFilter, NotesList, first_line, parse_filter
+
+if TYPE_CHECKING:
+    from console.app import FacilitatorApp
+    from console.live_session import LiveSession
+
+PANE_TITLES: dict[str, str] = {
+    "concern": "Concerns",
+    "action": "Actions",
+    "resource": "Resources",
+    "note": "Notes",
+}
+FILTER_DELAY = 0.2
+"""Seconds of quiet in the filter box before the lists are filtered again."""
+COUNT_DELAY = 0.3
+"""Tab counts are recounted once per burst of changes, off the Enter-to-saved path."""
+
+
+
+def notepad_segment(session: LiveSession, last: str | None) -> str | None:
+    """The segment whose notepad to show: the one in play, else the last one, else the first."""
+    if session.segment_id is not None:
+        return session.segment_id
+    if last is not None:
+        return last
+    return session.agenda.segments[0].id if session.agenda.segments else None
 
 
 class NotesPanel(Vertical):
     """Concerns, action items, resource requests and general notes, tied to the segment."""
 
     DEFAULT_CSS = """
-    NotesPanel { border: round $secondary; }
+    NotesPanel { border: round $secondary; height: 1fr; }
+    NotesPanel #notes-filter-row { height: 1; }
+    NotesPanel #notes-filter { width: 1fr; border: none; height: 1; padding: 0 1; }
+    NotesPanel #notes-filter-status { width: auto; color: $text-muted; padding: 0 1; }
+    NotesPanel TabbedContent { height: 1fr; }
+    NotesPanel TabPane { padding: 0; }
     """
+    BINDINGS = NOTES_BINDINGS
+
+    class FocusNotepad(Message):
+        """The panel has no notepad of its own: the screen should focus its notepad."""
+
+    def __init__(
+        self, *, notepad_tab: bool = True, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.notepad_tab = notepad_tab
+        self._version = -1
+        self._seen_signature: tuple[int, int] = (-1, -1)
+        self._states: dict[str, str] = {}
+        self._filter = NoteFilter()
+        self._filter_problems: list[str] = []
+        self._filter_timer: Timer | None = None
+        self._count_timer: Timer | None = None
+        self._undo: str | None = None
+        self._lists: dict[str, NotesList] = {}
+
+    # ----------------------------------------------------------------- access
+    @property
+    def facilitator(self) -> FacilitatorApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def session(self) -> LiveSession:
+        return self.facilitator.session
+
+    @property
+    def capture(self) -> CaptureLine:
+        return self.query_one(CaptureLine)
+
+    def notes_list(self, kind: str) -> NotesList:
+        return self._lists[kind]
+
+    def _segment_title(self, segment_id: str | None) -> str:
+        return self._titles.get(segment_id, segment_id or "") if segment_id else ""
+
+    # ---------------------------------------------------------------- compose
+    def compose(self) -> ComposeResult:
+        session = self.session
+        self._titles = {s.id: s.title for s in session.agenda.segments}
+        themes = session.notebook.themes
+        yield CaptureLine(themes, kind="note", id="capture")
+        with Horizontal(id="notes-filter-row"):
+            yield Input(placeholder="filter: words  #theme  seg:segment", id="notes-filter")
+            yield Static("", id="notes-filter-status", markup=False)
+        with TabbedContent(id="notes-tabs"):
+            for kind in KINDS:
+                with TabPane(PANE_TITLES[kind], id=f"pane-{kind}"):
+                    lst = NotesList(
+                        kind,
+                        tz=session.agenda.tz,
+                        me=session.author,
+                        segment_title=self._segment_title,
+                        id=f"list-{kind}",
+                    )
+                    self._lists[kind] = lst
+                    yield lst
+            if self.notepad_tab:
+                with TabPane("Notepad", id="pane-notepad"):
+                    yield Notepad(id="panel-notepad")
 
     def on_mount(self) -> None:
         self.border_title = "Notes"
+        self.refresh_lists()
+        self.follow_segment()
+        self.set_interval(1.0, self.poll)
 
-    def compose(self) -> ComposeResult:
-        yield Static("Note panes fill this region.", classes="placeholder")
+    def poll(self) -> None:
+        """Catch up with other consoles' entries and with the segment in play."""
+        notebook = self.session.notebook
+        if notebook.version != self._version:
+            # a notepad save also moves the version; the lists only care about entries
+            signature = self._signature()
+            if signature != self._seen_signature:
+                self.refresh_lists()
+            self._version = notebook.version
+        self.follow_segment()
+
+    def follow_segment(self) -> None:
+        if not self.notepad_tab:
+            return
+        pad = self.query_one("#panel-notepad", Notepad)
+        segment = notepad_segment(self.session, pad.segment_id)
+        if segment is not None:
+            pad.show_segment(segment, self._segment_title(segment))
+
+    def on_facilitator_app_folder_changed(self, _message: object) -> None:
+        self.poll()
+
+    # ------------------------------------------------------------------ lists
+    def refresh_lists(self) -> None:
+        """Show the notebook as it is now, through the filter (only changed rows repaint)."""
+        notebook = self.session.notebook
+        by_kind: dict[str, list[Note]] = {k: [] for k in KINDS}
+        totals = dict.fromkeys(KINDS, 0)
+        open_actions = 0
+        for note in notebook.notes():
+            totals[note.kind] += 1
+            open_actions += note.open
+            if self._filter.match(note):
+                by_kind[note.kind].append(note)
+        for kind, notes in by_kind.items():
+            self._lists[kind].show(notes, self._states)
+        self._version = notebook.version
+        self._seen_signature = self._signature()
+        self._label_tabs(totals, {k: len(v) for k, v in by_kind.items()}, open_actions)
+
+    def _signature(self) -> tuple[int, int]:
+        """Changes whenever an entry is added or revised (revisions only grow)."""
+        notes = self.session.notebook.notes(include_deleted=True)
+        return len(notes), sum(n.rev for n in notes)
+
+    def _label_tabs(self, totals: dict[str, int], shown: dict[str, int], open_actions: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        for kind in KINDS:
+            count = f"{shown[kind]}/{totals[kind]}" if self._filter.active else str(totals[kind])
+            extra = f", {open_actions} open" if kind == "action" and open_actions else ""
+            tabs.get_tab(f"pane-{kind}").label = f"{PANE_TITLES[kind]} {count}{extra}"
+        words = (
+            [f"{sum(shown.values())} of {sum(totals.values())} shown"]
+            if self._filter.active
+            else []
+        )
+        self.query_one("#notes-filter-status", Static).update(
+            " · ".join(words + self._filter_problems)
+        )
+
+    def _show_one(self, note: Note) -> None:
+        """The quick path after a local change: one row, no full pass over 5,000 entries."""
+        for kind, lst in self._lists.items():
+            if kind != note.kind or note.deleted or not self._filter.match(note):
+                lst.drop(note.id)
+        if not note.deleted and self._filter.match(note):
+            self._lists[note.kind].upsert(note, self._states.get(note.id, ""))
+        self._version = self.session.notebook.version
+        if self._count_timer is None:  # one recount for a burst of changes
+            self._count_timer = self.set_timer(COUNT_DELAY, self._recount)
+
+    def _recount(self) -> None:
+        self._count_timer = None
+        if self._version == self.session.notebook.version:
+            self._seen_signature = self._signature()  # local changes are already shown
+        totals = dict.fromkeys(KINDS, 0)
+        shown = dict.fromkeys(KINDS, 0)
+        open_actions = 0
+        for note in self.session.notebook.notes():
+            totals[note.kind] += 1
+            open_actions += note.open
+            shown[note.kind] += self._filter.match(note)
+        self._label_tabs(totals, shown, open_actions)
+
+    # ------------------------------------------------------------------ saving
+    def _stage(self, records: list[Record], note_ids: list[str]) -> None:
+        for note_id in note_ids:
+            self._states[note_id] = "saving"
+        self.save(records, note_ids)
+
+    @work(exit_on_error=False, group="notes-save")
+    async def save(self, records: list[Record], note_ids: list[str]) -> None:
+        ok = await self.facilitator.persist(records)
+        notebook = self.session.notebook
+        for note_id in note_ids:
+            if ok:
+                self._states.pop(note_id, None)
+            else:
+                self._states[note_id] = "failed"
+            self._show_one(notebook.get(note_id))
+        if ok and note_ids and not self.capture.input.value:  # keep a preview on show
+            tz = self.session.agenda.tz
+            self.capture.say(f"saved {self.facilitator.now().astimezone(tz):%H:%M:%S}")
+
+    # ---------------------------------------------------------------- capture
+    @on(CaptureLine.Submitted)
+    def _add(self, event: CaptureLine.Submitted) -> None:
+        event.stop()
+        request = event.request
+        if self.session.read_only:
+            event.capture.refuse(
+                "This console is read-only (--read-only): nothing is saved.", event.raw
+            )
+            return
+        try:
+            note, record = self._add_entry(request.text, request.kind)
+        except (NoteTooLong, ValueError) as exc:
+            event.capture.refuse(str(exc), event.raw)
+            return
+        self._stage([record], [note.id])
+        self._show_one(note)
+        self._lists[note.kind].move_cursor(row=self._lists[note.kind].row_count - 1)
+        event.capture.accepted(f"→ {PANE_TITLES[note.kind]}: {first_line(note.text, 40)} · saving…")
+
+    def _add_entry(self, text: str, kind: str) -> tuple[Note, Record]:
+        session = self.session
+        live = session.board.live_question
+        return session.notebook.add(
+            text,
+            kind,
+            segment_id=session.segment_id,
+            question_key=live.key if live is not None else None,
+        )
+
+    @on(CaptureInput.PasteRefused)
+    def _paste(self, event: CaptureInput.PasteRefused) -> None:
+        event.stop()
+        from console.screens.confirm import ConfirmScreen
+
+        request = split_prefix(event.text, self.capture.kind)
+        label = KIND_LABELS[request.kind].lower()
+        if len(request.text) > NOTE_LIMIT:
+            parts = split_text(request.text, NOTE_LIMIT)
+            question = (
+                f"The pasted text has {len(request.text):,} characters; one entry holds at most "
+                f"{NOTE_LIMIT:,}. Add it as {len(parts)} {label} entries, split at paragraph "
+                "and line breaks? Nothing is cut."
+            )
+            yes = f"Add {len(parts)} entries"
+        else:
+            parts = [request.text]
+            lines = request.text.count("\n") + 1
+            question = (
+                f"The pasted text has {lines} lines. Add it as one {label} entry with its lines "
+                "kept? (The capture line holds one line; the notepad takes longer text.)"
+            )
+            yes = "Add as one entry"
+        self.capture.say("Paste not in the line yet: answer the question.", "warning")
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self._add_many(parts, request.kind)
+            else:
+                self.capture.say("Paste not added.", "warning")
+
+        self.app.push_screen(ConfirmScreen(question, yes=yes), answered)
+
+    def _add_many(self, parts: list[str], kind: str) -> None:
+        if self.session.read_only:
+            self.capture.refuse("This console is read-only (--read-only): nothing is saved.")
+            return
+        records: list[Record] = []
+        notes: list[Note] = []
+        problems: list[str] = []
+        for number, part in enumerate(parts, 1):
+            try:
+                note, record = self._add_entry(part, kind)
+            except (NoteTooLong, ValueError) as exc:
+                problems.append(f"part {number}: {exc}")
+                continue
+            notes.append(note)
+            records.append(record)
+        if records:
+            self._stage(records, [n.id for n in notes])
+            for note in notes:
+                self._show_one(note)
+        summary = f"Added {len(records)} of {len(parts)} entries from the paste"
+        if problems:
+            self.capture.refuse(f"{summary}; not added: {'; '.join(problems)}")
+        else:
+            self.capture.say(f"{summary} · saving…")
+
+    # ------------------------------------------------------------- list acts
+    @on(NotesList.Act)
+    def _act(self, event: NotesList.Act) -> None:
+        event.stop()
+        notebook = self.session.notebook
+        try:
+            note = notebook.get(event.note_id)
+            if event.action == "edit":
+                self.open_editor(note)
+                return
+            if event.action == "toggle_done":
+                if note.kind != "action":
+                    self.notify("Only action items are open or done.", severity="warning")
+                    return
+                record = notebook.set_done(note.id, not note.done)
+            elif event.action == "delete":
+                record = notebook.delete(note.id)
+                self._undo = note.id
+                self.notify(
+                    f"Deleted “{first_line(note.text, 40)}”. Press ctrl+z to undo.",
+                    title="Entry deleted",
+                    markup=False,
+                    timeout=8,
+                )
+            else:
+                return
+        except (PermissionError, ValueError, KeyError) as exc:
+            self.notify(str(exc).strip("'\""), severity="warning", markup=False)
+            return
+        self._stage([record], [note.id])
+        self._show_one(notebook.get(note.id))
+
+    def open_editor(self, note: Note) -> None:
+        from console.screens.note_editor import NoteEditor
+
+        if note.author != self.session.author:
+            self.notify(
+                f"This entry is {note.author}'s; only they can change it.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        session = self.session
+
+        def on_save(changes: dict[str, Any]) -> str | None:
+            try:
+                record = session.notebook.edit(note.id, **changes)
+            except (PermissionError, ValueError, KeyError) as exc:
+                return str(exc)
+            self._stage([record], [note.id])
+            self.refresh_lists()
+            return None
+
+        self.app.push_screen(
+            NoteEditor(
+                note,
+                themes=session.notebook.themes,
+                segments=[(s.id, s.title) for s in session.agenda.segments],
+                questions=[(q.key, q.text) for q in session.board.questions()],
+                today=self.facilitator.now().astimezone(session.agenda.tz).date(),
+                on_save=on_save,
+            )
+        )
+
+    # ---------------------------------------------------------------- actions
+    def action_notes(self, what: str) -> None:
+        if what == "capture":
+            self.capture.input.focus()
+        elif what == "filter":
+            self.query_one("#notes-filter", Input).focus()
+        elif what == "notepad":
+            self.focus_notepad()
+        elif what == "undo":
+            self.undo_delete()
+        elif what == "kind":
+            self.capture.action_next_kind()
+
+    def focus_notepad(self) -> None:
+        if not self.notepad_tab:
+            self.post_message(self.FocusNotepad())
+            return
+        self.query_one(TabbedContent).active = "pane-notepad"
+        self.query_one("#panel-notepad", Notepad).area.focus()
+
+    def undo_delete(self) -> None:
+        if self._undo is None:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        note_id, self._undo = self._undo, None
+        try:
+            record = self.session.notebook.undo_delete(note_id)
+        except (PermissionError, ValueError, KeyError) as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self._stage([record], [note_id])
+        self._show_one(self.session.notebook.get(note_id))
+        self.notify("Entry restored.")
+
+    # ----------------------------------------------------------------- filter
+    @on(Input.Changed, "#notes-filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self.apply_filter)
+
+    def apply_filter(self) -> None:
+        self._filter_timer = None
+        query = self.query_one("#notes-filter", Input).value
+        segments = [(s.id, s.title) for s in self.session.agenda.segments]
+        self._filter, self._filter_problems = parse_filter(
+            query, self.session.notebook.themes, segments
+        )
+        self.refresh_lists()
+
+    @on(Input.Submitted, "#notes-filter")
+    def _filter_now(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.apply_filter()
+
+    # ------------------------------------------------------------------- quit
+    async def flush_pending(self) -> None:
+        """Save the notepad now and wait for every write of the panes (quit, tests)."""
+        if self.notepad_tab:
+            await self.query_one("#panel-notepad", Notepad).flush_pending()
+        await self.facilitator.settle()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console.widgets.board_panel import BOARD_BINDINGS, BOARD_PALETTE_BINDINGS
+from console.widgets.board_bindings import BOARD_BINDINGS, BOARD_PALETTE_BINDINGS
 from console.widgets.question_detail import QuestionDetail
 from tests.ui.board_helpers import BEFORE_START, focus_row, fq, panel, saved_board, seed, table
 from tests.ui.helpers import FakeNow, make_app

@@ -184,7 +184,7 @@ async def test_presenter_shows_a_name_given_for_display(tmp_path: Path) -> None:
     app.session.board.go_live("form:1")
     async with app.run_test(size=(120, 40)) as pilot:
         table(app).focus()
-        await pilot.press("ctrl+o")
+        await pilot.press("P")
         await pilot.pause()
         shown = " ".join(str(getattr(s.render(), "plain", "")) for s in app.screen.query("Static"))
         assert "Ana Ruiz" in shown and "ana@x.org" not in shown

@@ -159,3 +159,24 @@ async def test_theme_choice_is_remembered_without_touching_config(tmp_path: Path
         await pilot.pause()
         assert again.theme == "nord"
     again.session.close()
+
+
+async def test_panels_arrive_after_the_first_frame(tmp_path: Path) -> None:
+    """The real start-up path: placeholders first, the board and notes panels right after."""
+    from console.widgets.board_panel import BoardPanel
+    from console.widgets.notes_panel import NotesPanel
+
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now, defer_panels=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            if app.screen.query(BoardPanel) and app.screen.query(NotesPanel):
+                break
+            await pilot.pause(0.05)
+        assert app.screen.query_one(BoardPanel).id == "board-region"
+        assert app.screen.query_one(NotesPanel).id == "notes-region"
+        assert not app.screen.query(".slot")
+        await pilot.press("s")
+        assert app.session.clock.current_index == 0
+        await app.settle()
+    app.session.close()

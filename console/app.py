@@ -56,8 +56,13 @@ class FacilitatorApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the console (all is saved)"),
-        Binding("ctrl+l", "show_form_link", "Form link", id="form_link",
-                tooltip="Show the question form's link and QR code, and copy the link"),
+        Binding(
+            "ctrl+l",
+            "show_form_link",
+            "Form link",
+            id="form_link",
+            tooltip="Show the question form's link and QR code, and copy the link",
+        ),
     ]
 
     class FolderChanged(Message):
@@ -146,7 +151,7 @@ class FacilitatorApp(App[None]):
         self.screen.post_message(self.FormStarted(server.url))
         from console.widgets.board_panel import BoardPanel
 
-        for panel in self.query(BoardPanel):
+        for panel in self.screen.query(BoardPanel):
             add_source = getattr(panel, "add_source", None)
             if callable(add_source):
                 add_source(intake_source(server, self.session))
@@ -160,8 +165,7 @@ class FacilitatorApp(App[None]):
 
     def action_show_form_link(self) -> None:
         if not self.form_url:
-            self.notify("No built-in question form is running in this console.",
-                        severity="warning")
+            self.notify("No built-in question form is running in this console.", severity="warning")
             return
         from console.screens.form_link import FormLinkScreen
 

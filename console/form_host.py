@@ -42,8 +42,12 @@ def make_server(session: LiveSession) -> IntakeServer:
 def intake_source(server: IntakeServer, session: LiveSession) -> SourceConfig:
     """The board's source for the in-process form: its own URL and token, never shown."""
     return SourceConfig(
-        url=server.url, preset="intake", token=server.token, tz=session.agenda.timezone,
-        interval_seconds=1.0, wait_seconds=20.0,
+        url=server.url,
+        preset="intake",
+        token=server.token,
+        tz=session.agenda.timezone,
+        interval_seconds=1.0,
+        wait_seconds=20.0,
     )
 
 

@@ -139,7 +139,10 @@ class LiveSession:
         """The clock's state as the next revision of its record."""
         self._clock_rev += 1
         return Record(
-            kind=CLOCK_KIND, id=CLOCK_ID, author=self.author, rev=self._clock_rev,
+            kind=CLOCK_KIND,
+            id=CLOCK_ID,
+            author=self.author,
+            rev=self._clock_rev,
             data=self.clock.to_dict(),
         )
 

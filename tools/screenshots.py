@@ -42,7 +42,7 @@ async def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         now = FakeNow(START)
-        app = make_app(Path(tmp) / "data", Path(tmp) / "cfg", now)
+        app = make_app(Path(tmp) / "data", Path(tmp) / "cfg", now, form=True)
         app.startup_message = ""
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("s")
@@ -69,6 +69,9 @@ async def main(out: Path) -> None:
             app.screen.refresh_view()
             await pilot.pause(0.3)
             app.save_screenshot(str(out / "main-120x40.svg"))
+            from console.widgets.question_board import QuestionBoard
+
+            app.screen.query_one(QuestionBoard).focus()
             await pilot.press("P")
             await pilot.pause(0.3)
             app.save_screenshot(str(out / "presenter.svg"))

@@ -32,8 +32,11 @@ def run(args: argparse.Namespace) -> int:
     rows = list_sessions(root)
     if getattr(args, "json", False):
         out = [
-            {**info.to_json(), "path": str(info.path),
-             "state": _state(info.started_at, info.finished_at)}
+            {
+                **info.to_json(),
+                "path": str(info.path),
+                "state": _state(info.started_at, info.finished_at),
+            }
             for info in rows
         ]
         json.dump(out, sys.stdout, indent=2)
@@ -45,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     for info in rows:
         flags = " (rehearsal)" if info.rehearsal else ""
         when = info.created_at.strftime("%Y-%m-%d %H:%M")
-        print(f"{info.id:<32} {when}  {_state(info.started_at, info.finished_at):<11} "
-              f"{info.title}{flags}")
+        print(
+            f"{info.id:<32} {when}  {_state(info.started_at, info.finished_at):<11} "
+            f"{info.title}{flags}"
+        )
     return 0

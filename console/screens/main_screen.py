@@ -21,18 +21,37 @@ from console.widgets.session_header import SessionHeader
 
 CLOCK_BINDINGS: list[BindingType] = [
     Binding("s", "clock('start')", "Start", id="start", tooltip="Start the session"),
-    Binding("space", "clock('toggle_pause')", "Pause", id="pause",
-            tooltip="Pause or resume the clock"),
+    Binding(
+        "space", "clock('toggle_pause')", "Pause", id="pause", tooltip="Pause or resume the clock"
+    ),
     Binding("n", "clock('next')", "Next", id="next", tooltip="Move to the next segment"),
-    Binding("p", "clock('previous')", "Prev", id="previous",
-            tooltip="Go back to the previous segment"),
-    Binding("plus,equals_sign", "nudge(60)", "+1m", id="extend", key_display="+",
-            tooltip="Give the current segment a minute more"),
-    Binding("minus", "nudge(-60)", "-1m", id="shorten", key_display="-",
-            tooltip="Take a minute from the current segment"),
+    Binding(
+        "p", "clock('previous')", "Prev", id="previous", tooltip="Go back to the previous segment"
+    ),
+    Binding(
+        "plus,equals_sign",
+        "nudge(60)",
+        "+1m",
+        id="extend",
+        key_display="+",
+        tooltip="Give the current segment a minute more",
+    ),
+    Binding(
+        "minus",
+        "nudge(-60)",
+        "-1m",
+        id="shorten",
+        key_display="-",
+        tooltip="Take a minute from the current segment",
+    ),
     Binding("ctrl+e", "end_session", "End", id="end", tooltip="End the session"),
-    Binding("ctrl+r", "report", "Report", id="report",
-            tooltip="Preview, export and copy the follow-up report"),
+    Binding(
+        "ctrl+r",
+        "report",
+        "Report",
+        id="report",
+        tooltip="Preview, export and copy the follow-up report",
+    ),
 ]
 
 
@@ -196,8 +215,10 @@ class MainScreen(Screen[None]):
                 self.finish_session()
 
         self.app.push_screen(
-            ConfirmScreen("End the session now? The clock stops and the session is marked "
-                          "finished.", yes="End session"),
+            ConfirmScreen(
+                "End the session now? The clock stops and the session is marked finished.",
+                yes="End session",
+            ),
             ended,
         )
 

@@ -65,6 +65,7 @@ CACHE_WRITE_DELAY = 2.0
 SEEN_AFTER_SECONDS = 0.4
 """A row counts as looked at once the cursor rests on it this long."""
 
+
 class SearchInput(Input):
     """The incremental search box; escape clears it and goes back to the list."""
 

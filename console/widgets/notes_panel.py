@@ -40,7 +40,6 @@ COUNT_DELAY = 0.3
 """Tab counts are recounted once per burst of changes, off the Enter-to-saved path."""
 
 
-
 def notepad_segment(session: LiveSession, last: str | None) -> str | None:
     """The segment whose notepad to show: the one in play, else the last one, else the first."""
     if session.segment_id is not None:

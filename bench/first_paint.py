@@ -11,6 +11,7 @@ medians and the ratio (the foundation issue asks for at most 2.0).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import pty
@@ -28,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 COLS, ROWS = 120, 40
 
 
-def time_to_marker(argv: list[str], marker: str, env: dict[str, str], timeout: float = 30.0) -> float:
+def time_to_marker(
+    argv: list[str], marker: str, env: dict[str, str], timeout: float = 30.0
+) -> float:
     screen = pyte.Screen(COLS, ROWS)
     stream = pyte.ByteStream(screen)
     start = time.perf_counter()
@@ -58,10 +61,8 @@ def time_to_marker(argv: list[str], marker: str, env: dict[str, str], timeout: f
     finally:
         os.kill(pid, signal.SIGTERM)
         time.sleep(0.05)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.waitpid(pid, 0)
         os.close(fd)
 
@@ -71,20 +72,35 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--form", action="store_true", help="with the built-in form server on")
     args = parser.parse_args()
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS),
-               LANG="C.UTF-8")
+    env = dict(
+        os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS), LANG="C.UTF-8"
+    )
     baseline, ours = [], []
     for _ in range(args.runs):
-        baseline.append(time_to_marker(
-            [sys.executable, str(ROOT / "bench" / "minimal_app.py")], "minimal app ready", env))
+        baseline.append(
+            time_to_marker(
+                [sys.executable, str(ROOT / "bench" / "minimal_app.py")], "minimal app ready", env
+            )
+        )
         with tempfile.TemporaryDirectory() as data, tempfile.TemporaryDirectory() as cfg:
-            argv = [sys.executable, "-m", "console", "--data-dir", data, "--config-dir", cfg,
-                    "run", "--new"]
+            argv = [
+                sys.executable,
+                "-m",
+                "console",
+                "--data-dir",
+                data,
+                "--config-dir",
+                cfg,
+                "run",
+                "--new",
+            ]
             if not args.form:
                 argv.append("--no-form")
             ours.append(time_to_marker(argv, "Run of show", env))
     b, o = statistics.median(baseline), statistics.median(ours)
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cpus, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} cpus, Python {platform.python_version()}"
+    )
     print(f"runs: {args.runs} each, alternating; terminal {COLS}x{ROWS} (pyte over a pty)")
     print(f"minimal Textual app  median {b * 1000:.0f} ms  (min {min(baseline) * 1000:.0f})")
     label = "facilitator (+form)" if args.form else "facilitator"

@@ -16,15 +16,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from console.feeds.model import FeedQuestion  # noqa: E402
-from tests.ui.helpers import FakeNow, make_app  # noqa: E402
+from console.feeds.model import FeedQuestion
+from tests.ui.helpers import FakeNow, make_app
 
 START = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
 QUESTIONS = [
     ("1", "How often are lockdown drills required, and who evaluates them?", "Maria G.", 4),
     ("2", "Is there funding for door-lock upgrades in older buildings?", None, 7),
-    ("3", "What is my role on the school security and safety committee as a teacher?",
-     "J. Chen", 2),
+    (
+        "3",
+        "What is my role on the school security and safety committee as a teacher?",
+        "J. Chen",
+        2,
+    ),
     ("4", "How do substitutes learn the plan on day one?", None, 3),
     ("5", "Can the radio system reach the portable classrooms?", "Pat", 1),
 ]
@@ -32,8 +36,14 @@ QUESTIONS = [
 
 def feed() -> list[FeedQuestion]:
     return [
-        FeedQuestion(source_id=i, text=t, asker=a, submitted_at=START + timedelta(minutes=int(i)),
-                     votes=v, display_name=True)
+        FeedQuestion(
+            source_id=i,
+            text=t,
+            asker=a,
+            submitted_at=START + timedelta(minutes=int(i)),
+            votes=v,
+            display_name=True,
+        )
         for i, t, a, v in QUESTIONS
     ]
 
@@ -55,7 +65,10 @@ async def main(out: Path) -> None:
             records += session.board.go_live(key, session.segment_id)
             await app.persist(records)
             for line, kind in [
-                ("Teachers unsure who calls a lockdown when the principal is out #roles", "concern"),
+                (
+                    "Teachers unsure who calls a lockdown when the principal is out #roles",
+                    "concern",
+                ),
                 ("Send the drill evaluation checklist to districts @Lee due:2026-01-09", "action"),
                 ("Plain-language summary of 10-222n for staff #training", "resource"),
             ]:

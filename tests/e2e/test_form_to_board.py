@@ -37,8 +37,13 @@ async def test_a_browser_submission_reaches_the_board(tmp_path: Path) -> None:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(
                 executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                      "--disable-background-networking", "--no-first-run"],
+                args=[
+                    "--no-sandbox",
+                    "--disable-dev-shm-usage",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--no-first-run",
+                ],
             )
             page = await browser.new_page()
             await page.goto(app.form_url)
@@ -50,8 +55,10 @@ async def test_a_browser_submission_reaches_the_board(tmp_path: Path) -> None:
             await browser.close()
 
         board = app.session.board
-        await until(lambda: any(board.get(k).text == QUESTION for k in board.keys()),
-                    "the question on the board")
+        await until(
+            lambda: any(board.get(k).text == QUESTION for k in board.keys()),
+            "the question on the board",
+        )
         table = app.screen.query_one(QuestionBoard)
         await until(lambda: table.row_count == 1, "the row in the table")
         await pilot.pause()

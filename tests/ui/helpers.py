@@ -29,20 +29,41 @@ class FakeNow:
 
 
 def make_app(
-    data: Path, config: Path, now: FakeNow, *, agenda: str | None = None, role: str = "facilitator",
-    author: str = "Dana", session: str | None = None, new: bool = False, form: bool = False,
-    source: str | None = None, preset: str | None = None, maps: list[str] | None = None,
+    data: Path,
+    config: Path,
+    now: FakeNow,
+    *,
+    agenda: str | None = None,
+    role: str = "facilitator",
+    author: str = "Dana",
+    session: str | None = None,
+    new: bool = False,
+    form: bool = False,
+    source: str | None = None,
+    preset: str | None = None,
+    maps: list[str] | None = None,
     defer_panels: bool = False,
 ) -> FacilitatorApp:
     """A console on ``data``; the built-in form stays off unless ``form`` (it binds a port)."""
     launch = prepare(
-        root=data, agenda_ref=agenda, session_ref=session, new=new, role=role, author=author,
-        read_only=False, rehearsal=False, now=now,
+        root=data,
+        agenda_ref=agenda,
+        session_ref=session,
+        new=new,
+        role=role,
+        author=author,
+        read_only=False,
+        rehearsal=False,
+        now=now,
     )
     live = LiveSession(launch, now=now)
     live.open()
     args = argparse.Namespace(no_form=not form, source=source, preset=preset, map=maps or [])
     return FacilitatorApp(
-        live, settings=load_settings(config), message=launch.message, now=now, source_args=args,
+        live,
+        settings=load_settings(config),
+        message=launch.message,
+        now=now,
+        source_args=args,
         defer_panels=defer_panels,
     )

@@ -59,8 +59,14 @@ async def test_form_starts_after_first_frame_and_closes_with_the_session(tmp_pat
 
 async def test_no_form_when_another_source_is_named(tmp_path: Path) -> None:
     now = FakeNow(BEFORE_START)
-    app = make_app(tmp_path / "data", tmp_path / "cfg", now, form=True,
-                   source="http://127.0.0.1:9/never", preset="csv")
+    app = make_app(
+        tmp_path / "data",
+        tmp_path / "cfg",
+        now,
+        form=True,
+        source="http://127.0.0.1:9/never",
+        preset="csv",
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.5)
         assert app.form is None

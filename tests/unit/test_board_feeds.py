@@ -147,7 +147,7 @@ def test_queue_line_weighs_the_queue_against_the_clock() -> None:
     board.update_feed("form", [q(i) for i in range(8)], None)
     for i in range(7):
         board.queue(f"form:{i}")
-    counts = count(board.get(k) for k in board.keys())  # noqa: SIM118 (Board is not a mapping)
+    counts = count(board.get(k) for k in board.keys())
     assert counts.by_status["queued"] == 7 and counts.unseen == 1
     assert queue_line(counts, clock) == "7 queued; not started"
     clock.start()

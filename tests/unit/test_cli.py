@@ -16,7 +16,10 @@ from console.cli import build_parser, main
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "console", *args],
-        capture_output=True, text=True, timeout=60, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
     )
 
 
@@ -79,8 +82,16 @@ def test_second_live_console_is_refused_naming_the_holder(tmp_path: Path) -> Non
     from console.session_setup import prepare
     from console.store import AuthorFile
 
-    launch = prepare(root=tmp_path, agenda_ref=None, session_ref=None, new=True,
-                     role="facilitator", author="Dana", read_only=False, rehearsal=False)
+    launch = prepare(
+        root=tmp_path,
+        agenda_ref=None,
+        session_ref=None,
+        new=True,
+        role="facilitator",
+        author="Dana",
+        read_only=False,
+        rehearsal=False,
+    )
     holder = AuthorFile(launch.folder.author_path("Dana"), "Dana")
     holder.open()
     try:
@@ -90,8 +101,9 @@ def test_second_live_console_is_refused_naming_the_holder(tmp_path: Path) -> Non
             f"sys.exit(main(['--data-dir', {str(tmp_path)!r}, 'run', '--session', "
             f"{launch.folder.info.id!r}, '--author', 'Dana']))\n"
         )
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             timeout=60)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        )
         assert out.returncode == 1
         assert "Dana" in out.stderr
         assert "--read-only" in out.stderr

@@ -42,6 +42,9 @@ def test_main_screen_in_overtime(snap_compare: Any, tmp_path: Path, size: tuple[
         await app.settle()
         app.last_saved_at = None  # "saved hh:mm:ss" is real time-of-write: keep it out
         app.screen.refresh_view()
+        from console.widgets.board_panel import BoardPanel
+
+        app.screen.query_one(BoardPanel).repaint()  # its own timer would do it, some time
         await pilot.pause()
 
     try:

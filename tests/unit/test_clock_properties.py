@@ -8,7 +8,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from console.clock import ClockError, Phase, PlannedSegment, RowState, RunOfShow
@@ -112,6 +112,10 @@ def check_invariants(ros: RunOfShow, now: datetime) -> None:
 
 
 @settings(deadline=None, max_examples=300)
+@example(  # found in CI: a reload while the wall clock is behind the floor the clock had read
+    specs=[(0, 0, False)], ops=[("advance", 0, 1), ("back", 1), ("reload",)], lateness=0,
+    start_at=0,
+)
 @given(
     specs=segments_strategy,
     ops=operations,
@@ -154,6 +158,11 @@ def test_invariants_hold_under_random_sessions(
             # the restored clock is indistinguishable.
             if latest is None or fake.t >= latest:
                 assert observable(back) == observable(ros)
+            else:
+                # Behind the floor, the restored clock only knows the floor it saved (its
+                # last logged change), not the later moments the old object had read.
+                floor = back._high  # the test models the clock's floor
+                latest = max(fake.t, floor) if floor is not None else fake.t
             ros = back
         else:
             args = op[1:]

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,8 @@ from console.settings import Settings
 from console.store import FolderWatcher, StoreWriter
 
 SAVE_LOG_ENV = "FACILITATOR_SAVE_LOG"
+SWITCH_INTERVAL = 0.001
+"""Seconds between GIL hand-overs (Python's default is 0.005)."""
 
 FOLLOW_INTERVAL = 1.0
 """Seconds between looks at the other consoles' files (the issue allows 2 s behind)."""
@@ -84,6 +87,9 @@ class FacilitatorApp(App[None]):
         defer_panels: bool = True,
     ) -> None:
         super().__init__()
+        # Saves run on a writer thread; with the default 5 ms GIL switch interval a busy
+        # frame makes that thread wait several intervals to finish a write it has fsync'd.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.defer_panels = defer_panels
         """Mount the board and notes panels after the first frame (tests turn it off so the
         panels exist as soon as the app runs)."""
@@ -206,7 +212,8 @@ class FacilitatorApp(App[None]):
         # No priming pass: a file another console wrote between open() and now must not be
         # taken as already known. The first pass re-reads every file; applying records is
         # idempotent, so what open() already read costs time once, not correctness.
-        watcher = FolderWatcher(self.session.folder)
+        own = [self.session.file.path] if self.session.file is not None else []
+        watcher = FolderWatcher(self.session.folder, skip=own)
         seen_warnings: set[str] = set()
         while True:
             await asyncio.sleep(FOLLOW_INTERVAL)

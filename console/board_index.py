@@ -48,6 +48,8 @@ class BoardIndex:
         self._local_seen: set[str] = set()
         self._views: dict[str, Question] = {}
         self._hay: dict[str, str] = {}
+        self._sort_times: dict[str, float] = {}
+        """Sort key per question, kept while its view is (a view rebuild drops it)."""
         self.version = 0
 
     # ----------------------------------------------------------------- inputs
@@ -133,21 +135,26 @@ class BoardIndex:
         """The board's questions, newest (or most voted) first, filtered as asked."""
         needle = search.casefold().strip()
         out: list[Question] = []
+        views, build, hay = self._views, self._build, self._hay  # hot loop: 10,000 keys
         for key in self.keys():
-            q = self.get(key)
+            q = views.get(key) or build(key)
             if q.merged_into is not None and not include_merged:
                 continue
             if status is not None and q.status not in status:
                 continue
             if theme is not None and theme not in q.themes:
                 continue
-            if needle and needle not in self._hay[key]:
+            if needle and needle not in hay[key]:
                 continue
             out.append(q)
+        times = self._sort_times
+        for q in out:
+            if q.key not in times:
+                times[q.key] = sort_time(q)
         if sort == "votes":
-            out.sort(key=lambda q: (q.votes, sort_time(q)), reverse=True)
+            out.sort(key=lambda q: (q.votes, times[q.key]), reverse=True)
         else:
-            out.sort(key=sort_time, reverse=True)
+            out.sort(key=lambda q: times[q.key], reverse=True)
         return out
 
     @property
@@ -299,6 +306,7 @@ class BoardIndex:
         else:
             view = from_manual(key, self._manual[key], mod or UNDECIDED, votes, dups, seen)
         self._views[key] = view
+        self._sort_times.pop(key, None)
         self._hay[key] = " ".join(
             part for part in (view.text, view.asker, view.topic, view.answer_note) if part
         ).casefold()

@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -327,14 +327,19 @@ class FolderWatcher:
     else the new merged records and warnings. Call it from a thread if files are large.
     """
 
-    def __init__(self, folder: SessionFolder) -> None:
+    def __init__(self, folder: SessionFolder, *, skip: Collection[Path] = ()) -> None:
+        """``skip``: files not to follow, such as the console's own (already in memory):
+        re-reading it after each of its own saves would parse the whole file again."""
         self.folder = folder
+        self._skip = {Path(p) for p in skip}
         self._stamps: dict[Path, FileStamp] = {}
         self._per_file: dict[Path, list[Record]] = {}
         self._problems: dict[Path, list[str]] = {}
 
     def poll(self) -> FolderRead | None:
-        changed, self._stamps = self.folder.changed_files(self._stamps)
+        changed, stamps = self.folder.changed_files(self._stamps)
+        self._stamps = {p: st for p, st in stamps.items() if p not in self._skip}
+        changed = [p for p in changed if p not in self._skip]
         if not changed:
             return None
         for path in changed:

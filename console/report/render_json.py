@@ -12,7 +12,28 @@ SCHEMA_FILE = "report.schema.json"
 
 
 def render_json(data: ReportData) -> str:
-    return json.dumps(data.to_json(), ensure_ascii=False, indent=2) + "\n"
+    """Readable and fast: one line per top-level field and per list item.
+
+    ``json.dumps(indent=...)`` falls back to the pure-Python encoder, which took most of the
+    export time for 10,000 questions; each item here goes through the C encoder instead.
+    """
+    doc = data.to_json()
+    lines = ["{"]
+    fields = list(doc.items())
+    for n, (key, value) in enumerate(fields):
+        comma = "," if n < len(fields) - 1 else ""
+        name = _dump(key)
+        if isinstance(value, list) and value:
+            items = ",\n".join(f"    {_dump(item)}" for item in value)
+            lines.append(f"  {name}: [\n{items}\n  ]{comma}")
+        else:
+            lines.append(f"  {name}: {_dump(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def report_schema() -> dict[str, Any]:

@@ -169,3 +169,29 @@ def test_resumable_session_is_the_latest_unfinished_one_of_that_agenda(tmp_path:
     assert resumable_session(tmp_path, "weekly", NOW) == earlier.info
     assert resumable_session(tmp_path, "weekly", NOW + timedelta(hours=13)) is None
     assert resumable_session(tmp_path, "weekly", NOW, within=timedelta(minutes=60)) is None
+
+
+def test_watcher_skips_the_console_s_own_file(tmp_path: Path) -> None:
+    """A console never re-reads its own file (its records are in memory), only the others'."""
+    from console.records import Record
+    from console.store import AuthorFile, FolderWatcher, SessionFolder
+
+    folder = SessionFolder.create(tmp_path, agenda="a", title="T", facilitator="Dana")
+    mine = AuthorFile(folder.author_path("Dana"), "Dana")
+    theirs = AuthorFile(folder.author_path("Sam"), "Sam")
+    mine.open()
+    theirs.open()
+    try:
+        watcher = FolderWatcher(folder, skip=[mine.path])
+        watcher.poll()  # the first look reads every other file once
+        mine.put(Record("note", "m1", "Dana"))
+        assert watcher.poll() is None  # only our own file changed
+        theirs.put(Record("note", "s1", "Sam"))
+        read = watcher.poll()
+        assert read is not None
+        assert set(read.records) == {("note", "s1")}
+        mine.put(Record("note", "m2", "Dana"))
+        assert watcher.poll() is None
+    finally:
+        mine.close()
+        theirs.close()

@@ -47,14 +47,20 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload`` so that a crash leaves the old or the new content."""
+def atomic_write_bytes(path: Path, payload: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` with ``payload`` so that a crash leaves the old or the new content.
+
+    The one atomic write of the project (store, feed cache, form data, state file); ``mode``
+    sets the file's permissions (the temp file's are 0o600 otherwise).
+    """
     fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            Path(tmp_name).chmod(mode)
         Path(tmp_name).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):

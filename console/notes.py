@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from console.markers import Parsed, parse_markers
+from console.question import parse_time
 from console.records import Record, new_id, wins
 from console.textclean import clean_text
 
@@ -70,16 +71,6 @@ def split_text(text: str, limit: int) -> list[str]:
     return pieces
 
 
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def _day(value: Any) -> date | None:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
@@ -124,7 +115,7 @@ class Note:
         """Read a stored entry defensively: a malformed field falls back, never raises."""
         d = record.data
         themes = d.get("themes")
-        updated = _time(record.updated_at) or _EPOCH
+        updated = parse_time(record.updated_at) or _EPOCH
         return cls(
             id=record.id,
             kind=d["kind"] if d.get("kind") in KINDS else "note",
@@ -138,7 +129,7 @@ class Note:
             segment_id=_opt_str(d.get("segment_id")),
             question_key=_opt_str(d.get("question_key")),
             author=record.author,
-            created_at=_time(d.get("created_at")) or updated,
+            created_at=parse_time(d.get("created_at")) or updated,
             updated_at=updated,
             rev=record.rev,
             deleted=record.deleted,

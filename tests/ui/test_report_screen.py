@@ -100,3 +100,33 @@ async def test_copy_says_what_happened(
         assert str(screen.saved[0]) in status  # always where the saved file is
         assert copied and copied[0].startswith("# Report Fixture Office Hours")
         assert app.clipboard == copied[0]  # OSC 52 sent too
+
+
+async def test_preview_of_a_10000_question_session_stays_small_and_responsive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview pages long lists (Markdown mounts a widget per block), so a session of
+    10,000 questions does not mount tens of thousands of widgets."""
+    from bench.report_export import make_big
+
+    root = tmp_path / "data"
+    folder = make_big(root)
+    monkeypatch.chdir(root)
+    app = make_app(
+        root,
+        tmp_path / "config",
+        FakeNow(NOW),
+        agenda="agenda.toml",
+        session=folder.info.id,
+        author=FACILITATOR,
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+r")
+        await _until(lambda: isinstance(app.screen, ReportScreen))
+        screen = app.screen
+        await _until(lambda: screen.data is not None, deadline=60)
+        await app.settle()
+        assert len(screen.data.questions) == 10_000
+        blocks = list(screen.query_one("#report-preview").query("*"))
+        assert len(blocks) < 2_000, len(blocks)  # paged: not 10,000+ widgets
+    app.session.close()

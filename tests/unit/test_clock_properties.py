@@ -113,7 +113,9 @@ def check_invariants(ros: RunOfShow, now: datetime) -> None:
 
 @settings(deadline=None, max_examples=300)
 @example(  # found in CI: a reload while the wall clock is behind the floor the clock had read
-    specs=[(0, 0, False)], ops=[("advance", 0, 1), ("back", 1), ("reload",)], lateness=0,
+    specs=[(0, 0, False)],
+    ops=[("advance", 0, 1), ("back", 1), ("reload",)],
+    lateness=0,
     start_at=0,
 )
 @given(

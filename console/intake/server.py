@@ -399,8 +399,8 @@ class IntakeServer:
         except ValueError as exc:
             msg = str(exc) if "cursor" in str(exc) else "wait must be a number of seconds"
             return web.json_response({"error": msg}, status=400)
-        if wait != wait:  # NaN
-            wait = 0.0
+        if wait != wait or cursor is None:  # NaN; or a first request: answer at once, so
+            wait = 0.0  # a new reader learns the current state (and that it is connected)
         start = store.start_of(cursor)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait

@@ -524,3 +524,17 @@ async def test_healthz_needs_no_token(start: Factory) -> None:
     h = await start()
     async with h.http.get(h.url + "healthz") as resp:
         assert resp.status == 200 and (await resp.json()) == {"status": "ok"}
+
+
+async def test_a_first_request_is_answered_at_once_even_with_a_wait(start: Factory) -> None:
+    """A reader without a cursor (a console just started) learns the state straight away,
+    so its status can say it is connected instead of waiting out the long-poll."""
+    h = await start()
+    # The server would hold a cursor request for 30 s; an answer well before that shows the
+    # first request is not held.
+    data = await asyncio.wait_for(h.questions(wait=30), timeout=20)
+    assert data["questions"] == [] and data["cursor"]
+    waiting = asyncio.create_task(h.questions(after=data["cursor"], wait=30))
+    await asyncio.sleep(0.2)
+    assert not waiting.done()  # with a cursor, it still long-polls
+    waiting.cancel()

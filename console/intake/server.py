@@ -25,6 +25,7 @@ from typing import Any
 
 from aiohttp import web
 
+from console.file_lock import FileLock
 from console.intake import pages
 from console.intake.config import (
     DEFAULT_PORT,
@@ -34,7 +35,6 @@ from console.intake.config import (
     IntakeConfig,
     IntakeError,
 )
-from console.intake.files import FolderLock
 from console.intake.security import (
     RateLimiter,
     SiteIdentity,
@@ -49,11 +49,13 @@ from console.intake.submissions import Cursor, StoreWriteError, SubmissionStore
 from console.intake.tokens import load_read_token, load_server_secret
 from console.intake.validate import read_form, validate
 from console.records import new_id
+from console.store_errors import StoreError, StoreLocked
 
 log = logging.getLogger(__name__)
 
 MAX_WAIT_S = 30.0
-LOCK_FILE = "intake.lock"
+LOCK_NAME = "intake"
+"""The folder lock is ``<data>/intake.lock`` (the store's ``FileLock`` adds ``.lock``)."""
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -120,7 +122,7 @@ class IntakeServer:
         self._secret = b""
         self._identity = SiteIdentity(frozenset(), frozenset())
         self._runner: web.AppRunner | None = None
-        self._lock = FolderLock(config.data_dir / LOCK_FILE)
+        self._lock = FileLock(config.data_dir / LOCK_NAME, "question form")
         self._headers = security_headers(pages.CSS)
         self._stopping = False
 
@@ -131,11 +133,14 @@ class IntakeServer:
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._lock.acquire()
-        except BlockingIOError as exc:
+        except StoreLocked as exc:
+            pid = exc.holder.get("pid", "unknown")
             raise IntakeError(
-                f"another question form is already using {folder} ({exc}); stop it or "
-                "choose another data folder"
+                f"another question form is already using {folder} (held by process {pid}); "
+                "stop it or choose another data folder"
             ) from None
+        except StoreError as exc:
+            raise IntakeError(f"cannot use the folder {folder}: {exc}") from None
         except OSError as exc:
             raise IntakeError(f"cannot use the folder {folder}: {exc.strerror}") from None
         try:

@@ -165,12 +165,17 @@ class LiveSession:
             return events, self.clock_record()
         return events, None
 
-    def session_changes(self, events: Iterable[ClockEvent]) -> dict[str, datetime]:
-        """Session-level facts the events imply (started, finished) for the folder's info."""
+    def session_changes(self) -> dict[str, datetime]:
+        """Session-level facts the clock now implies (started, finished) that the folder's
+        info does not have yet."""
         changes: dict[str, datetime] = {}
         if self.clock.started_at is not None and self.folder.info.started_at is None:
             changes["started_at"] = self.clock.started_at
-        if self.clock.phase is Phase.FINISHED and self.clock.finished_at is not None:
+        if (
+            self.clock.phase is Phase.FINISHED
+            and self.clock.finished_at is not None
+            and self.folder.info.finished_at is None
+        ):
             changes["finished_at"] = self.clock.finished_at
         return changes
 

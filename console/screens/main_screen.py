@@ -238,8 +238,8 @@ class MainScreen(Screen[None]):
 
         session = self.app.session  # type: ignore[attr-defined]
         now = self.app.now()  # type: ignore[attr-defined]
-        changes = session.session_changes([]) or {"finished_at": now}
-        changes.setdefault("finished_at", now)
+        changes = session.session_changes()
+        changes.setdefault("finished_at", now)  # ended before it was started: finished now
         await asyncio.to_thread(session.folder.update_info, **changes)
         await self.app.close_form()  # type: ignore[attr-defined]
         self.notify("Session finished. The question form now says so.")
@@ -251,7 +251,7 @@ class MainScreen(Screen[None]):
         app = self.app
         ok = await app.persist(record)  # type: ignore[attr-defined]
         session = app.session  # type: ignore[attr-defined]
-        changes = session.session_changes([])
+        changes = session.session_changes()
         if ok and changes:
             await asyncio.to_thread(session.folder.update_info, **changes)
         self.refresh_view()

@@ -6,19 +6,29 @@ taking inputs in (records, feed snapshots) cheaply and answering queries from ca
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from itertools import compress, count
+from operator import attrgetter, is_not
+from typing import Any
 
+from console.board_order import Selection, Sort
 from console.feeds.model import FeedQuestion
 from console.moderation import ROLES, STATUSES, Moderation, text_hash
-from console.question import MANUAL, Question, from_feed, from_manual, question_key, sort_time
+from console.question import MANUAL, Question, from_feed, from_manual, question_key
 from console.records import Record, wins
 
 _KINDS = ("question", "moderation")
 UNDECIDED = Moderation()
 """The decision of a question nobody has acted on."""
+
+SELECTIONS_KEPT = 4
+"""Queries whose sorted lists are kept and patched (the panel's view, presenter, report...)."""
+
+_source_id = attrgetter("source_id")
+Query = tuple[frozenset[str] | None, str | None, str, Sort, bool]
 
 
 class BoardIndex:
@@ -40,7 +50,8 @@ class BoardIndex:
         self._themes = frozenset(themes) if themes is not None else None
         self._records: dict[tuple[str, str], Record] = {}
         self._feed: dict[str, FeedQuestion] = {}
-        self._by_source: dict[str, set[str]] = {}
+        self._by_source: dict[str, dict[str, FeedQuestion]] = {}
+        """Per source label: its questions by the source's own id (what the last poll held)."""
         self._manual: dict[str, Record] = {}
         self._mod: dict[str, Moderation] = {}
         self._dups: dict[str, set[str]] = {}
@@ -48,8 +59,16 @@ class BoardIndex:
         self._local_seen: set[str] = set()
         self._views: dict[str, Question] = {}
         self._hay: dict[str, str] = {}
-        self._sort_times: dict[str, float] = {}
-        """Sort key per question, kept while its view is (a view rebuild drops it)."""
+        self._seq: dict[str, int] = {}
+        """Arrival order of every key the board has seen (ties in sorting follow it)."""
+        self._next_seq = count()
+        self._selections: OrderedDict[Query, Selection] = OrderedDict()
+        self._tally: dict[str, tuple[str | None, bool]] = {}
+        """Per key: the status it is counted under (None: merged) and whether it is unseen."""
+        self._tally_totals = dict.fromkeys(STATUSES, 0)
+        self._tally_unseen = 0
+        self._tally_dirty: set[str] = set()
+        self._tally_stale = True
         self.version = 0
 
     # ----------------------------------------------------------------- inputs
@@ -74,39 +93,44 @@ class BoardIndex:
         naming that segment (facilitator only). Pass ``segment_id=None`` when replaying the
         cached feed at start-up, so old questions are not stamped with the current segment.
         Questions that left the feed are dropped, unless a decision was recorded for them.
+
+        The poller hands back the very same ``FeedQuestion`` objects for questions that did
+        not change, so finding the few that did is an identity test run in C over the whole
+        list (``compress``/``map``): a poll adding ten to ten thousand touches ten keys.
         """
         out: list[Record] = []
         changed = False
         feed = self._feed
-        old_keys = self._by_source.get(source_label, set())
-        new_keys: set[str] = set()
+        before = self._by_source.get(source_label, {})
+        incoming = dict(zip(map(_source_id, questions), questions, strict=True))
+        moved = list(
+            compress(incoming.values(), map(is_not, map(before.get, incoming), incoming.values()))
+        )
         stamp_arrivals = self.role == "facilitator" and segment_id is not None
-        for fq in questions:
+        for fq in moved:
             key = f"{source_label}:{fq.source_id}"
-            new_keys.add(key)
-            old = feed.get(key)
-            if old is fq:
-                continue
+            old = before.get(fq.source_id)
+            feed[key] = fq
             if old is None:
-                feed[key] = fq
+                self._seq_of(key)
                 self._touch(key)
                 changed = True
                 if stamp_arrivals and ("moderation", key) not in self._records:
                     mod = Moderation(arrived_segment_id=segment_id, text_hash=text_hash(fq.text))
                     out.append(self._write(key, mod))
             elif old != fq:
-                feed[key] = fq
                 self._touch(key)
                 changed = True
-        if len(new_keys) != len(old_keys) or not new_keys.issuperset(old_keys):
-            for key in old_keys - new_keys:
-                if ("moderation", key) in self._records:
-                    new_keys.add(key)
-                else:
-                    feed.pop(key, None)
-                    self._touch(key)
-                    changed = True
-        self._by_source[source_label] = new_keys
+        gone = before.keys() - incoming.keys() if moved or len(incoming) != len(before) else ()
+        for source_id in gone:
+            key = f"{source_label}:{source_id}"
+            if ("moderation", key) in self._records:
+                incoming[source_id] = before[source_id]
+            else:
+                feed.pop(key, None)
+                self._touch(key)
+                changed = True
+        self._by_source[source_label] = incoming
         if changed:
             self.version += 1
         return out
@@ -129,33 +153,59 @@ class BoardIndex:
         status: Collection[str] | None = None,
         theme: str | None = None,
         search: str = "",
-        sort: Literal["time", "votes"] = "time",
+        sort: Sort = "time",
         include_merged: bool = False,
     ) -> list[Question]:
-        """The board's questions, newest (or most voted) first, filtered as asked."""
+        """The board's questions, newest (or most voted) first, filtered as asked.
+
+        The list of each recent query is kept and patched for the keys that changed since
+        (see ``board_order``), so asking again after a poll costs what the poll changed.
+        """
         needle = search.casefold().strip()
-        out: list[Question] = []
-        views, build, hay = self._views, self._build, self._hay  # hot loop: 10,000 keys
-        for key in self.keys():
-            q = views.get(key) or build(key)
-            if q.merged_into is not None and not include_merged:
-                continue
-            if status is not None and q.status not in status:
-                continue
-            if theme is not None and theme not in q.themes:
-                continue
-            if needle and needle not in hay[key]:
-                continue
-            out.append(q)
-        times = self._sort_times
-        for q in out:
-            if q.key not in times:
-                times[q.key] = sort_time(q)
-        if sort == "votes":
-            out.sort(key=lambda q: (q.votes, times[q.key]), reverse=True)
+        query: Query = (
+            frozenset(status) if status is not None else None,
+            theme,
+            needle,
+            sort,
+            include_merged,
+        )
+        selection = self._selections.get(query)
+        if selection is None:
+            selection = Selection(self._matcher(query), sort, self._seq_of)
+            self._selections[query] = selection
+            if len(self._selections) > SELECTIONS_KEPT:
+                self._selections.popitem(last=False)
         else:
-            out.sort(key=lambda q: times[q.key], reverse=True)
-        return out
+            self._selections.move_to_end(query)
+        return selection.questions(self._every_view, self._view_or_none)
+
+    def _matcher(self, query: Query) -> Callable[[Question], bool]:
+        status, theme, needle, _sort, include_merged = query
+        hay = self._hay
+
+        def match(q: Question) -> bool:
+            if q.merged_into is not None and not include_merged:
+                return False
+            if status is not None and q.status not in status:
+                return False
+            if theme is not None and theme not in q.themes:
+                return False
+            return not needle or needle in hay[q.key]
+
+        return match
+
+    def _every_view(self) -> list[Question]:
+        views, build = self._views, self._build  # hot loop: 10,000 keys
+        return [views.get(key) or build(key) for key in self.keys()]
+
+    def _view_or_none(self, key: str) -> Question | None:
+        return self.get(key) if self._exists(key) else None
+
+    def _seq_of(self, key: str) -> int:
+        seq = self._seq.get(key)
+        if seq is None:
+            seq = self._seq[key] = next(self._next_seq)
+        return seq
 
     @property
     def live_question(self) -> Question | None:
@@ -174,25 +224,41 @@ class BoardIndex:
 
     def counts(self) -> dict[str, int]:
         """Questions per status (merged duplicates are counted under their primary only)."""
-        out = dict.fromkeys(STATUSES, 0)
-        for key in self.keys():
-            mod = self._mod.get(key)
-            if mod is None:
-                out["new"] += 1
-            elif mod.merged_into is None:
-                out[mod.status] += 1
-        return out
+        self._settle_tally()
+        return dict(self._tally_totals)
 
     def new_count(self) -> int:
         """Questions nobody on this console has looked at yet (dismissed ones excluded)."""
-        n = 0
-        for key in self.keys():
-            mod = self._mod.get(key)
-            if mod is not None and (mod.merged_into is not None or mod.status == "dismissed"):
+        self._settle_tally()
+        return self._tally_unseen
+
+    def _settle_tally(self) -> None:
+        """Bring the counts up to date: every key when stale, else only the touched ones."""
+        if self._tally_stale:
+            self._tally = {}
+            self._tally_totals = dict.fromkeys(STATUSES, 0)
+            self._tally_unseen = 0
+            dirty: Iterable[str] = self.keys()
+            self._tally_stale = False
+        else:
+            dirty = self._tally_dirty
+        tally, totals = self._tally, self._tally_totals
+        for key in dirty:
+            old = tally.pop(key, None)
+            if old is not None:
+                if old[0] is not None:
+                    totals[old[0]] -= 1
+                self._tally_unseen -= old[1]
+            if not self._exists(key):
                 continue
-            if not self._is_seen(key, mod):
-                n += 1
-        return n
+            mod = self._mod.get(key)
+            counted = None if mod is not None and mod.merged_into else (mod or UNDECIDED).status
+            unseen = counted not in (None, "dismissed") and not self._is_seen(key, mod)
+            tally[key] = (counted, unseen)
+            if counted is not None:
+                totals[counted] += 1
+            self._tally_unseen += unseen
+        self._tally_dirty = set()
 
     # -------------------------------------------------------------- internals
     def _apply(self, record: Record) -> None:
@@ -210,6 +276,7 @@ class BoardIndex:
                 self._manual.pop(key, None)
             else:
                 self._manual[key] = record
+                self._seq_of(key)
             self._touch(key)
         self.version += 1
 
@@ -218,7 +285,7 @@ class BoardIndex:
         new = None if record.deleted else Moderation.from_data(record.data)
         if old is not None and old.merged_into:
             self._dups.get(old.merged_into, set()).discard(key)
-            self._views.pop(old.merged_into, None)
+            self._forget(old.merged_into)
         if new is None:
             self._mod.pop(key, None)
         else:
@@ -233,10 +300,18 @@ class BoardIndex:
 
     def _touch(self, key: str) -> None:
         """Forget the cached view of ``key`` and of the primary its votes count for."""
-        self._views.pop(key, None)
+        self._forget(key)
         mod = self._mod.get(key)
         if mod is not None and mod.merged_into:
-            self._views.pop(mod.merged_into, None)
+            self._forget(mod.merged_into)
+
+    def _forget(self, key: str) -> None:
+        """Drop one cached view and tell the kept lists and the counts to look at it again."""
+        self._views.pop(key, None)
+        for selection in self._selections.values():
+            selection.mark(key)
+        if not self._tally_stale:
+            self._tally_dirty.add(key)
 
     def _exists(self, key: str) -> bool:
         return key in self._feed or key in self._manual
@@ -306,7 +381,6 @@ class BoardIndex:
         else:
             view = from_manual(key, self._manual[key], mod or UNDECIDED, votes, dups, seen)
         self._views[key] = view
-        self._sort_times.pop(key, None)
         self._hay[key] = " ".join(
             part for part in (view.text, view.asker, view.topic, view.answer_note) if part
         ).casefold()

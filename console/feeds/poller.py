@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -35,6 +35,28 @@ MAX_BACKOFF_SECONDS = 300.0
 LONG_POLL_BACKOFF_BASE = 1.0
 THREAD_PARSE_BYTES = 256 * 1024
 """Bodies above this size are parsed in a worker thread (10,000 rows take ~0.5 s)."""
+THREAD_RECONCILE_QUESTIONS = 2_000
+"""Lists longer than this are compared with the last one in a worker thread too."""
+
+
+def reconcile(
+    before: Mapping[str, FeedQuestion], incoming: Iterable[FeedQuestion]
+) -> tuple[dict[str, FeedQuestion], bool]:
+    """The new full list, reusing last poll's object for every question that did not change.
+
+    Equality is tested here, once per poll (in a thread for big feeds), so that the board
+    can find what changed by identity alone. Also says whether anything changed at all.
+    """
+    fresh: dict[str, FeedQuestion] = {}
+    changed = False
+    for q in incoming:
+        old = before.get(q.source_id)
+        if old is not None and old == q:
+            q = old
+        else:
+            changed = True
+        fresh[q.source_id] = q
+    return fresh, changed or list(fresh) != list(before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +246,7 @@ class FeedPoller:
         else:
             self._notes = (f"stopped after {MAX_PAGES} pages",)
         self._hashes = hashes
-        return self._merge(parsed, preset)
+        return await self._merge(parsed)
 
     def _deadline(self, preset: Preset) -> float:
         if preset.long_poll:
@@ -241,7 +263,7 @@ class FeedPoller:
         if found:
             self._validators = {key: found}
 
-    def _merge(self, parsed: list[ParsedFeed], preset: Preset) -> bool:
+    async def _merge(self, parsed: list[ParsedFeed]) -> bool:
         notes = [n for p in parsed for n in p.notes]
         self._notes = tuple(dict.fromkeys(notes))
         last = parsed[-1]
@@ -251,8 +273,10 @@ class FeedPoller:
             self._cursor = last.cursor
         incoming = [q for p in parsed for q in p.questions]
         if all(p.complete for p in parsed):
-            fresh = {q.source_id: q for q in incoming}
-            changed = list(fresh.items()) != list(self._questions.items())
+            if len(incoming) > THREAD_RECONCILE_QUESTIONS:
+                fresh, changed = await asyncio.to_thread(reconcile, self._questions, incoming)
+            else:
+                fresh, changed = reconcile(self._questions, incoming)
             self._questions = fresh
             return changed
         changed = False

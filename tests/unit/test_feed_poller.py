@@ -533,3 +533,43 @@ def test_poller_module_never_imports_textual() -> None:
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
     assert poller_module.MAX_PAGES > 1
+
+
+@pytest.mark.parametrize("rows", [2, poller_module.THREAD_RECONCILE_QUESTIONS + 5])
+async def test_unchanged_questions_come_back_as_the_same_objects(rows: int) -> None:
+    """The board finds changes by identity, so a re-parsed payload must reuse equal questions
+    (small lists on the loop, big ones in a worker thread)."""
+
+    def body(n: int, edited: int | None = None) -> bytes:
+        lines = ["Timestamp,What would you like to ask?"]
+        for i in range(n):
+            text = "edited" if i == edited else f"question {i}?"
+            lines.append(f"12/17/2025 15:{i % 60:02d}:00,{text}")
+        return ("\n".join(lines) + "\n").encode()
+
+    source = Source(csv_ok(body(rows)))
+    poller, _ = make(source)
+    first = await poller.poll_once()
+    source.handler = csv_ok(body(rows + 1))  # a new body: parsed again, one row more
+    second = await poller.poll_once()
+    assert second.changed and len(second.questions) == rows + 1
+    assert all(a is b for a, b in zip(first.questions, second.questions, strict=False))
+    assert second.questions[-1] not in first.questions
+    source.handler = csv_ok(body(rows + 1, edited=1))
+    third = await poller.poll_once()
+    assert third.changed and third.questions[1].text == "edited"
+    assert third.questions[1] is not second.questions[1]
+    assert third.questions[0] is second.questions[0]
+    await poller.stop()
+
+
+def test_reconcile_reports_removal_and_reorder_as_changes() -> None:
+    a, b = (replace(q, source_id=str(i)) for i, q in enumerate(_two_questions()))
+    same, changed = poller_module.reconcile({"0": a, "1": b}, [replace(a), replace(b)])
+    assert not changed and same["0"] is a and same["1"] is b
+    assert poller_module.reconcile({"0": a, "1": b}, [a])[1]
+    assert poller_module.reconcile({"0": a, "1": b}, [b, a])[1]
+
+
+def _two_questions() -> list[poller_module.FeedQuestion]:
+    return [poller_module.FeedQuestion(source_id="x", text=t) for t in ("one?", "two?")]

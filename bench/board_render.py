@@ -2,7 +2,7 @@
 
 Run: ``uv run python bench/board_render.py [--repeat N]``. Prints medians (ms) of:
 - response -> rendered: a FeedUpdate with 10,000 questions handed to the panel, until the
-  DataTable is filled and a frame has been painted (budget 1,000 ms);
+  list is filled and a frame has been painted (budget 1,000 ms);
 - +10 handler: a poll adding 10 questions to 10,000, event-loop time of the handler
   (update_feed + incremental table update; budget 50 ms), and the same plus the next frame;
 - unchanged: a poll with the same list: repaints and board version must not move;
@@ -89,13 +89,13 @@ async def one_run(root: Path) -> dict[str, float]:
         await quiet(pilot, panel)
 
         repaints, version = panel.repaints, app.session.board.version
-        rebuilds = table.rebuilds
+        updates = table.updates
         start = time.perf_counter()
         panel.feed_arrived(BoardPanel.FeedArrived("form", update(more, changed=False)))
         out["unchanged handler"] = (time.perf_counter() - start) * 1000
         await pilot.pause()
         assert panel.repaints == repaints and app.session.board.version == version
-        assert table.rebuilds == rebuilds
+        assert table.updates == updates
         out["unchanged repaints"] = float(panel.repaints - repaints)
 
         edited = [replace(more[5], text="edited text"), *more[:5], *more[6:]]

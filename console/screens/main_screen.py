@@ -154,6 +154,10 @@ class MainScreen(Screen[None]):
 
     def on_facilitator_app_folder_changed(self, _message: object) -> None:
         self.refresh_view()
+        from console.widgets.board_panel import BoardPanel
+
+        for board in self.query(BoardPanel):  # none until the deferred panels are mounted
+            board.catch_up()
 
     def on_facilitator_app_form_started(self, message: FacilitatorApp.FormStarted) -> None:
         self.query_one(SessionHeader).form_address = message.url

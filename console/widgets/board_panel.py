@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from console.board_feeds import (
     OPEN_STATUSES,
@@ -328,8 +328,15 @@ class BoardPanel(Vertical):
         self._show_detail()
         self._show_status()
 
+    def catch_up(self) -> None:
+        """Show changes made elsewhere (another console's decisions, a reloaded file) at once;
+        the screen calls this when the session folder changed. Cheap when nothing moved."""
+        if self.session.board.version != self.painted_version:
+            self.repaint()
+
     def _watch(self) -> None:
-        """Catch changes made elsewhere (other consoles, a reloaded file) and the clock moving."""
+        """The clock moving changes the status words ("6 min left"); a board that moved
+        without a folder message (a feed cache replay) is caught here too."""
         if self.session.board.version != self.painted_version:
             self.repaint()
         else:
@@ -392,10 +399,10 @@ class BoardPanel(Vertical):
         text = q.text.split("\n", 1)[0]
         return (text[:70] + "…") if len(text) > 70 else text
 
-    @on(DataTable.RowHighlighted)
-    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(QuestionBoard.Highlighted)
+    def highlighted(self, event: QuestionBoard.Highlighted) -> None:
         self._show_detail()
-        key = event.row_key.value
+        key = event.key
         if key is None:
             return
         self._seen_pending = {key}

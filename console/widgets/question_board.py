@@ -1,34 +1,40 @@
-"""The list of questions: a DataTable (virtualised) kept in step with the board incrementally.
+"""The list of questions: a Line API widget that draws only the rows on screen.
 
-A poll that adds ten questions to ten thousand must not rebuild the table: ``show`` compares
-the wanted rows with the shown ones and only adds, updates or removes what differs, then
-reorders (one sort) when the order moved. Every cell is a rich ``Text``, so question text and
-names are never read as markup.
+Why not DataTable: DataTable keeps a row-key -> index map and a y-offset list, both rebuilt in
+Python (``RowKey`` hashes in Python) whenever a row is inserted anywhere but at the end. A
+newest-first board inserts at the top on every poll, so ten new questions among ten thousand
+cost ~15 ms of index rebuilding plus ~5 ms on the next frame, and keeping it fast needed
+DataTable's private attributes. Here the board's ordered list *is* the table: ``show`` swaps
+in the new list, ``render_line`` draws row ``scroll_y + y`` from it, and lines are cached per
+question object, so a poll costs what changed. Every cell is a rich ``Text`` (never markup).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
+from operator import attrgetter, is_
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual._two_way_dict import TwoWayDict
+from textual import events
 from textual.binding import Binding
-from textual.coordinate import Coordinate
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, ColumnKey, Row, RowKey
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from console.question import Question
 
 TEXT_CELL_LIMIT = 240
 """Characters of the first line kept in a list cell (the detail pane shows it all)."""
 
-REBUILD_AT = 200
-"""More removals than this in one change: clearing and refilling is cheaper than removing."""
+CELL_PADDING = 1
+"""Spaces on each side of a cell."""
 
-# (key, header, width): the text column's width follows the table's.
+# (key, header, width): the text column's width follows the widget's.
 FULL_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("time", "Time", 5),
     ("votes", "Votes", 5),
@@ -43,28 +49,9 @@ COMPACT_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("status", "Status", 10),
     ("text", "Question", 20),
 )
+RIGHT_ALIGNED = frozenset({"votes"})
 
-
-class _Cell:
-    """One cell, rendered only when it is on screen (a 10,000-row fill makes no Text).
-
-    The DataTable accepts any rich renderable; ``__rich__`` builds the ``Text`` (never
-    markup) on demand. ``qkey`` lets the table sort rows by the board's order.
-    """
-
-    __slots__ = ("column", "owner", "q")
-
-    def __init__(self, owner: QuestionBoard, q: Question, column: str) -> None:
-        self.owner = owner
-        self.q = q
-        self.column = column
-
-    @property
-    def qkey(self) -> str:
-        return self.q.key
-
-    def __rich__(self) -> Text:
-        return self.owner.cell_text(self.q, self.column)
+_key_of = attrgetter("key")
 
 
 def first_line(text: str, limit: int = TEXT_CELL_LIMIT) -> str:
@@ -87,15 +74,38 @@ def status_cell(q: Question) -> str:
     return f"{dot}{q.status}{' ' + marks if marks else ''}"
 
 
-class QuestionBoard(DataTable[_Cell]):
-    """The board's question list, one row per question, keyed by question key."""
+class QuestionBoard(ScrollView, can_focus=True):
+    """The board's question list, one line per question, with a fixed header line."""
+
+    COMPONENT_CLASSES = {
+        "question-board--header",
+        "question-board--cursor",
+        "question-board--cursor-blurred",
+        "question-board--empty",
+    }
 
     DEFAULT_CSS = """
-    QuestionBoard { height: 1fr; }
-    QuestionBoard > .datatable--cursor { text-style: bold; }
+    QuestionBoard {
+        height: 1fr;
+        overflow-x: hidden;
+        background: $surface;
+        color: $foreground;
+        &:focus { background-tint: $foreground 5%; }
+        & > .question-board--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .question-board--cursor { text-style: bold; background: $block-cursor-background;
+            color: $block-cursor-foreground; }
+        & > .question-board--cursor-blurred { background: $block-cursor-blurred-background; }
+        & > .question-board--empty { color: $text-muted; text-style: italic; }
+    }
     """
 
     BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
         Binding(
             "enter",
             "put_live",
@@ -105,6 +115,13 @@ class QuestionBoard(DataTable[_Cell]):
             tooltip="Put the highlighted question live",
         ),
     ]
+
+    class Highlighted(Message):
+        """The cursor is on another question (or the list under it changed)."""
+
+        def __init__(self, key: str | None) -> None:
+            super().__init__()
+            self.key = key
 
     class PutLive(Message):
         """Enter on a row: the panel puts that question live."""
@@ -119,212 +136,254 @@ class QuestionBoard(DataTable[_Cell]):
         tz: tzinfo,
         theme_labels: Mapping[str, str] | None = None,
         compact: bool = False,
+        empty_text: str = "No questions yet.",
         id: str | None = None,
     ) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
         self.tz = tz
         self.theme_labels = dict(theme_labels or {})
         self.compact = compact
-        self._shown: dict[str, Question] = {}
-        self._row_keys: dict[str, RowKey] = {}
-        self._order: list[str] = []
-        self.rebuilds = 0
-        """How many times the table was cleared and refilled (tests and the bench read it)."""
+        self.empty_text = empty_text
+        self._rows: list[Question] = []
+        self._keys: list[str] = []
+        self._text_width = 20
+        self._lines: LRUCache[tuple[str, int, bool, bool], tuple[Question, Strip]] = LRUCache(512)
+        self._highlight_sent: str | None = None
+        self.cursor_row = 0
+        """Index of the highlighted question in the shown list."""
+        self.updates = 0
+        """How many times ``show`` changed what is shown (tests and the bench read it)."""
 
     # --------------------------------------------------------------- columns
     @property
     def column_spec(self) -> tuple[tuple[str, str, int], ...]:
         return COMPACT_COLUMNS if self.compact else FULL_COLUMNS
 
-    def on_mount(self) -> None:
-        self._make_columns()
-
-    def _make_columns(self) -> None:
-        self.clear(columns=True)
-        for key, header, width in self.column_spec:
-            self.add_column(Text(header), width=width, key=key)
-        self._shown.clear()
-        self._order = []
-        self._fit_text_column()
-
     def set_compact(self, compact: bool) -> None:
         """Switch between the full and the note-taker's narrow column set."""
-        if compact == self.compact:
-            return
-        self.compact = compact
-        wanted = [self._shown[k] for k in self._order]
-        self._make_columns()
-        self.show(wanted)
+        if compact != self.compact:
+            self.compact = compact
+            self._fit_text_column()
+            self._lines.clear()
+            self.refresh()
 
     def on_resize(self) -> None:
         self._fit_text_column()
 
     def _fit_text_column(self) -> None:
         """Give the question column whatever width the other columns leave."""
-        text = self.columns.get(ColumnKey("text"))
-        if text is None:
-            return
-        pad = 2 * self.cell_padding
+        pad = 2 * CELL_PADDING
         others = sum(w + pad for k, _, w in self.column_spec if k != "text")
-        available = self.scrollable_content_region.width - others - pad - 1
+        available = self.scrollable_content_region.width - others - pad
         width = max(10, available)
-        if width != text.width:
-            text.width = width
-            self._require_update_dimensions = True
-            self.refresh()
+        if width != self._text_width:
+            self._text_width = width
+            self._lines.clear()
+        self._update_virtual_size()
+
+    def _update_virtual_size(self) -> None:
+        """Rows plus the header line; no width, so there is never a horizontal scrollbar
+        (the question column takes what is left and is cut with an ellipsis)."""
+        self.virtual_size = Size(0, len(self._rows) + 1)
+
+    def _width(self, key: str, width: int) -> int:
+        return self._text_width if key == "text" else width
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()
 
     # ------------------------------------------------------------------ rows
-    def cells(self, q: Question) -> list[_Cell]:
-        """The row of one question (lazy cells: built into Text when drawn)."""
-        return [_Cell(self, q, key) for key, _, _ in self.column_spec]
-
     def cell_text(self, q: Question, column: str) -> Text:
         """One cell as rich Text (never markup); answered and dismissed rows are dimmed."""
         if column == "time":
             when = q.submitted_at.astimezone(self.tz).strftime("%H:%M") if q.submitted_at else ""
             text = Text(when or "--:--")
         elif column == "votes":
-            text = Text(str(q.votes), justify="right")
+            text = Text(str(q.votes))
         elif column == "asker":
-            text = Text(asker_cell(q), no_wrap=True, overflow="ellipsis")
+            text = Text(asker_cell(q))
         elif column == "theme":
-            labels = ", ".join(self.theme_labels.get(t, t) for t in q.themes)
-            text = Text(labels, no_wrap=True, overflow="ellipsis")
+            text = Text(", ".join(self.theme_labels.get(t, t) for t in q.themes))
         elif column == "status":
-            text = Text(status_cell(q), no_wrap=True)
+            text = Text(status_cell(q))
             if q.status == "live":
                 text.stylize("bold reverse")
         else:
-            text = Text(first_line(q.text), no_wrap=True, overflow="ellipsis")
+            text = Text(first_line(q.text))
         if q.status in ("answered", "dismissed"):
             text.stylize("dim")
         return text
 
     def show(self, questions: Sequence[Question]) -> None:
-        """Make the table show ``questions`` in this order, touching only what changed."""
-        wanted = {q.key: q for q in questions}
-        order = [q.key for q in questions]
-        if order == self._order and all(self._shown[k] is wanted[k] for k in order):
-            return
-        keep_key = self.highlighted_key
-        gone = [k for k in self._order if k not in wanted]
-        if not self._order or len(gone) > REBUILD_AT:
-            self._rebuild(questions)
-        else:
-            for key in gone:
-                self.remove_row(key)
-                del self._shown[key]
-            names = [k for k, _, _ in self.column_spec]
-            for q in questions:
-                old = self._shown.get(q.key)
-                if old is None:
-                    self.add_row(*self.cells(q), key=q.key)
-                elif old is not q and old != q:
-                    for name, cell in zip(names, self.cells(q), strict=True):
-                        self.update_cell(q.key, name, cell)
-                self._shown[q.key] = q
-            before = set(self._order)
-            if [k for k in self._order if k in wanted] + [
-                k for k in order if k not in before
-            ] != order:
-                self._reorder(order)
-            self._order = order
-        self._restore_cursor(keep_key)
+        """Show ``questions`` in this order, keeping the cursor on the same question.
 
-    def _rebuild(self, questions: Sequence[Question]) -> None:
-        """Clear and refill in one go.
-
-        ``add_row`` re-validates the cursor for every row (a reactive set each time), which
-        makes 10,000 rows cost seconds; filling the table's maps directly is the same end
-        state at a fraction of the cost. Textual is pinned by the lock file, and the
-        ``show`` tests check the table still answers ``get_row_index``/``row_count``.
+        Costs a list copy and an identity comparison in C: nothing is rebuilt per row, and
+        only the lines on screen are drawn (from cache when their question is unchanged).
         """
-        self.rebuilds += 1
-        self.clear()
-        self._shown = {}
-        column_keys = [column.key for column in self.ordered_columns]
-        locations, data, rows = self._row_locations, self._data, self.rows
-        for index, q in enumerate(questions):
-            row_key = self._row_key(q.key)
-            locations[row_key] = index
-            data[row_key] = dict(zip(column_keys, self.cells(q), strict=True))
-            rows[row_key] = Row(row_key, 1)
-            self._shown[q.key] = q
-        self._order = [q.key for q in questions]
-        self._update_count += 1
-        self._prime_row_order([self._row_key(k) for k in self._order])
-        self._require_update_dimensions = True
-        self.cursor_coordinate = self.cursor_coordinate
-        if questions and self.show_cursor:
-            self._highlight_cursor()
-        self.check_idle()
-        self.refresh()
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """Every column has a fixed width and every row one line: nothing to measure.
-
-        (The stock version measures every cell of every new row: seconds for 10,000.)
-        """
-        width = sum(column.get_render_width(self) for column in self.columns.values())
-        header = self.header_height if self.show_header else 0
-        self.virtual_size = Size(width, self.row_count + header)
-
-    def _reorder(self, order: list[str]) -> None:
-        """Put the rows in the board's order: one new index map, no key function per row
-        (``DataTable.sort`` would call one 10,000 times for ten new questions)."""
-        keys = [self._row_key(k) for k in order]
-        self._row_locations = TwoWayDict(dict(zip(keys, range(len(keys)), strict=True)))
-        self._update_count += 1
-        self._prime_row_order(keys)
-        self.refresh()
-
-    def _row_key(self, key: str) -> RowKey:
-        """One RowKey object per question, reused: building 10,000 of them per poll shows."""
-        row_key = self._row_keys.get(key)
-        if row_key is None:
-            row_key = self._row_keys[key] = RowKey(key)
-        return row_key
-
-    def _prime_row_order(self, keys: list[RowKey]) -> None:
-        """Hand DataTable the ordered rows we already know, so moving the cursor does not
-        make it look up 10,000 indices one by one to rebuild them."""
-        rows = self.rows
-        self._ordered_row_cache[(len(keys), self._update_count)] = [rows[k] for k in keys]
-
-    def _restore_cursor(self, key: str | None) -> None:
-        if key is None or key not in self._shown:
+        if len(questions) == len(self._rows) and all(map(is_, questions, self._rows)):
             return
+        keep = self.highlighted_key
+        self._rows = list(questions)
+        self._keys = list(map(_key_of, self._rows))
+        self.updates += 1
+        self._update_virtual_size()
+        row = self._index_of(keep) if keep is not None else None
+        if row is None:
+            row = min(self.cursor_row, max(0, len(self._rows) - 1))
+        self._set_cursor(row)
+        self.refresh()
+        self._announce()
+
+    def _index_of(self, key: str) -> int | None:
         try:
-            row = self.get_row_index(key)
-        except Exception:
-            return
-        if row != self.cursor_row:
-            self.move_cursor(row=row, animate=False)
+            return self._keys.index(key)
+        except ValueError:
+            return None
 
     # --------------------------------------------------------------- queries
     @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
     def highlighted_key(self) -> str | None:
-        """The question under the cursor (None on an empty table)."""
-        if not self.row_count:
+        """The question under the cursor (None on an empty list)."""
+        if not self._rows:
             return None
-        try:
-            row_key, _ = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0))
-        except CellDoesNotExist:
-            return None
-        return row_key.value
+        return self._keys[min(self.cursor_row, len(self._keys) - 1)]
 
     @property
     def shown_keys(self) -> list[str]:
-        return list(self._order)
+        return list(self._keys)
+
+    def question_at(self, row: int) -> Question:
+        return self._rows[row]
+
+    def get_row_index(self, key: str) -> int:
+        """The row of a shown question (ValueError when it is not shown)."""
+        index = self._index_of(key)
+        if index is None:
+            raise ValueError(f"{key!r} is not in the list")
+        return index
 
     def select_key(self, key: str) -> bool:
         """Move the cursor to a question; False when it is not in the (filtered) list."""
-        if key not in self._shown:
+        index = self._index_of(key)
+        if index is None:
             return False
-        self.move_cursor(row=self.get_row_index(RowKey(key)), animate=False)
+        self._set_cursor(index)
+        self._announce()
         return True
+
+    # ---------------------------------------------------------------- cursor
+    def _set_cursor(self, row: int) -> None:
+        row = max(0, min(row, len(self._rows) - 1)) if self._rows else 0
+        if row != self.cursor_row:
+            self.cursor_row = row
+            self.refresh()
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = round(self.scroll_offset.y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
+
+    def _announce(self) -> None:
+        """Tell the panel when the highlighted question is another one than last said."""
+        key = self.highlighted_key
+        if key != self._highlight_sent:
+            self._highlight_sent = key
+            self.post_message(self.Highlighted(key))
+
+    def _move(self, delta: int) -> None:
+        self._set_cursor(self.cursor_row + delta)
+        self._announce()
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_page_up(self) -> None:
+        self._move(-max(1, self.scrollable_content_region.height - 2))
+
+    def action_page_down(self) -> None:
+        self._move(max(1, self.scrollable_content_region.height - 2))
+
+    def action_first(self) -> None:
+        self._move(-self.cursor_row)
+
+    def action_last(self) -> None:
+        self._move(len(self._rows))
 
     def action_put_live(self) -> None:
         key = self.highlighted_key
         if key is not None:
             self.post_message(self.PutLive(key))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        row = round(self.scroll_offset.y) + offset.y - 1
+        if row < len(self._rows):
+            self._set_cursor(row)
+            self._announce()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._lines.clear()
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._lines.clear()
+        self.refresh()
+
+    # ---------------------------------------------------------------- render
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            header = self.get_component_rich_style("question-board--header")
+            return self._join([Text(h) for _, h, _ in self.column_spec], base + header, width)
+        row = round(self.scroll_offset.y) + y - 1
+        if row >= len(self._rows):
+            if row == 0 and not self._rows:
+                empty = self.get_component_rich_style("question-board--empty")
+                text = Text(" " * CELL_PADDING + self.empty_text)
+                return self._join_plain(text, base + empty, width)
+            return Strip.blank(width, base)
+        q = self._rows[row]
+        cursor = row == self.cursor_row
+        cache_key = (q.key, width, cursor, self.has_focus)
+        hit = self._lines.get(cache_key)
+        if hit is not None and hit[0] is q:
+            return hit[1]
+        style = base
+        if cursor:
+            name = "question-board--cursor" if self.has_focus else "question-board--cursor-blurred"
+            style = base + self.get_component_rich_style(name)
+        strip = self._join([self.cell_text(q, k) for k, _, _ in self.column_spec], style, width)
+        self._lines[cache_key] = (q, strip)
+        return strip
+
+    def _join(self, cells: list[Text], style: Style, width: int) -> Strip:
+        line = Text(no_wrap=True, end="")
+        pad = " " * CELL_PADDING
+        for (key, _, w), cell in zip(self.column_spec, cells, strict=True):
+            cell.no_wrap = True
+            cell.overflow = "ellipsis"
+            cell.align("right" if key in RIGHT_ALIGNED else "left", self._width(key, w))
+            line.append(pad)
+            line.append_text(cell)
+            line.append(pad)
+        return self._join_plain(line, style, width)
+
+    def _join_plain(self, line: Text, style: Style, width: int) -> Strip:
+        segments = [s for s in line.render(self.app.console) if s.text != "\n"]
+        strip = Strip(Segment.apply_style(segments, style), line.cell_len)
+        return strip.crop_extend(0, width, style)

@@ -1,0 +1,112 @@
+"""The question list widget: keys, mouse, scrolling, the cursor kept across polls, and other
+consoles' decisions shown as soon as the folder message arrives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from console.board import Board
+from console.widgets import board_panel as board_panel_module
+from console.widgets.question_board import QuestionBoard
+from tests.ui.board_helpers import BEFORE_START, focus_row, fq, panel, row_text, seed, table
+from tests.ui.helpers import FakeNow, make_app
+
+
+async def test_cursor_keys_scroll_and_announce_the_highlighted_question(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    seed(app, [fq(i) for i in range(1, 60)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        t = table(app)
+        panel(app).repaint()
+        t.focus()
+        await pilot.pause()
+        keys = t.shown_keys
+        assert keys[0] == "form:59" and len(keys) == 59  # newest first
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert t.highlighted_key == keys[2]
+        assert panel(app)._detail_key == keys[2]  # the detail pane heard of the move
+        await pilot.press("end")
+        await pilot.pause()
+        assert t.highlighted_key == keys[-1]
+        assert t.scroll_y > 0  # the last row was scrolled into view
+        assert "Question number 1?" in row_text(t, keys[-1])
+        await pilot.press("home")
+        await pilot.pause()
+        assert t.highlighted_key == keys[0] and t.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert t.cursor_row > 5
+        assert panel(app)._detail_key == t.highlighted_key
+    app.session.close()
+
+
+async def test_a_click_selects_the_row_under_the_pointer(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    seed(app, [fq(i) for i in range(1, 6)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        t = table(app)
+        panel(app).repaint()
+        await pilot.pause()
+        await pilot.click(QuestionBoard, offset=(20, 3))  # line 0 is the header
+        await pilot.pause()
+        assert t.highlighted_key == t.shown_keys[2]
+        await pilot.click(QuestionBoard, offset=(20, 0))  # the header selects nothing
+        assert t.highlighted_key == t.shown_keys[2]
+    app.session.close()
+
+
+async def test_new_questions_on_top_keep_the_cursor_on_its_question(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    seed(app, [fq(i) for i in range(1, 11)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await focus_row(pilot, app, "form:4")
+        before = table(app).updates
+        seed(app, [fq(i) for i in range(1, 14)])  # three newer questions
+        panel(app).repaint()
+        await pilot.pause()
+        t = table(app)
+        assert t.highlighted_key == "form:4"
+        assert t.shown_keys[:3] == ["form:13", "form:12", "form:11"]
+        assert t.updates == before + 1
+        panel(app).repaint()  # nothing moved: the list is not touched
+        assert t.updates == before + 1
+    app.session.close()
+
+
+async def test_empty_list_says_so_and_text_is_never_markup(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    async with app.run_test(size=(120, 40)) as pilot:
+        t = table(app)
+        await pilot.pause()
+        line = "".join(s.text for s in t.render_line(1))
+        assert "No questions yet." in line
+        seed(app, [fq(1, text="[b]x[/b] [@click=app.quit]go[/]")])
+        panel(app).repaint()
+        await pilot.pause()
+        shown = row_text(t, "form:1")
+        assert "[b]x[/b] [@click=app.quit]" in shown
+        assert app.is_running
+    app.session.close()
+
+
+async def test_another_consoles_decision_shows_without_waiting_for_the_watch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(board_panel_module, "WATCH_SECONDS", 3600.0)  # only the message counts
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    questions = [fq(1), fq(2)]
+    seed(app, questions)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel(app).repaint()
+        await pilot.pause()
+        other = Board("other-console", lambda: BEFORE_START)
+        other.update_feed("form", questions, None)
+        records = other.queue("form:2")
+        app.post_message(app.FolderChanged({r.key: r for r in records}, []))
+        await pilot.pause()
+        assert "queued" in row_text(table(app), "form:2")
+        assert panel(app).painted_version == app.session.board.version
+    app.session.close()

@@ -64,6 +64,7 @@ BOARD_BINDINGS: list[BindingType] = [
     _b("F", "theme_filter", "Theme filter", "theme-filter", "Show one theme only"),
     _b("o", "toggle_sort", "Sort", "sort", "Sort newest first or most votes first"),
     _b("r", "refresh_feeds", "Refresh", "refresh", "Fetch the question sources now"),
+    _b("z", "zoom", "Zoom", "zoom", "Give the board the whole screen, or give it back (Esc)"),
     _b(
         "P",
         "presenter",

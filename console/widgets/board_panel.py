@@ -90,6 +90,9 @@ class SearchInput(Input):
 class BoardPanel(Vertical):
     """Live questions: list, detail and moderation keys."""
 
+    ALLOW_MAXIMIZE = True
+    """"Maximize" (the palette's, or ``z``) gives the whole panel the screen, not the list only."""
+
     DEFAULT_CSS = """
     BoardPanel { border: round $secondary; }
     BoardPanel #board-search { display: none; height: 1; border: none; padding: 0 1; }
@@ -591,6 +594,13 @@ class BoardPanel(Vertical):
     def action_toggle_sort(self) -> None:
         self.sort = "votes" if self.sort == "time" else "time"
         self.repaint()
+
+    def action_zoom(self) -> None:
+        """The board alone on screen (all columns, the detail pane) on a small terminal."""
+        if self.screen.maximized is self:
+            self.screen.minimize()
+        else:
+            self.screen.maximize(self, container=False)
 
     def action_refresh_feeds(self) -> None:
         for poller in self.pollers.values():

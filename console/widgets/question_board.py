@@ -49,6 +49,9 @@ COMPACT_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("status", "Status", 10),
     ("text", "Question", 20),
 )
+NARROW_COLUMNS: tuple[tuple[str, str, int], ...] = COMPACT_COLUMNS[1:]
+"""Under ``NARROW_BELOW`` cells the time goes: the question needs the room more."""
+NARROW_BELOW = 50
 RIGHT_ALIGNED = frozenset({"votes"})
 
 _key_of = attrgetter("key")
@@ -147,6 +150,7 @@ class QuestionBoard(ScrollView, can_focus=True):
         self._rows: list[Question] = []
         self._keys: list[str] = []
         self._text_width = 20
+        self._narrow = False
         self._lines: LRUCache[tuple[str, int, bool, bool], tuple[Question, Strip]] = LRUCache(512)
         self._highlight_sent: str | None = None
         self.cursor_row = 0
@@ -157,7 +161,9 @@ class QuestionBoard(ScrollView, can_focus=True):
     # --------------------------------------------------------------- columns
     @property
     def column_spec(self) -> tuple[tuple[str, str, int], ...]:
-        return COMPACT_COLUMNS if self.compact else FULL_COLUMNS
+        if not self.compact:
+            return FULL_COLUMNS
+        return NARROW_COLUMNS if self._narrow else COMPACT_COLUMNS
 
     def set_compact(self, compact: bool) -> None:
         """Switch between the full and the note-taker's narrow column set."""
@@ -172,6 +178,7 @@ class QuestionBoard(ScrollView, can_focus=True):
 
     def _fit_text_column(self) -> None:
         """Give the question column whatever width the other columns leave."""
+        self._narrow = self.scrollable_content_region.width < NARROW_BELOW
         pad = 2 * CELL_PADDING
         others = sum(w + pad for k, _, w in self.column_spec if k != "text")
         available = self.scrollable_content_region.width - others - pad

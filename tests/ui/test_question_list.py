@@ -110,3 +110,25 @@ async def test_another_consoles_decision_shows_without_waiting_for_the_watch(
         assert "queued" in row_text(table(app), "form:2")
         assert panel(app).painted_version == app.session.board.version
     app.session.close()
+
+
+async def test_zoom_gives_the_board_the_screen_on_a_small_terminal(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    seed(app, [fq(i, text=f"Question {i} about radios in portable classrooms?") for i in (1, 2)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        t = table(app)
+        panel(app).repaint()
+        t.focus()
+        await pilot.pause()
+        assert [key for key, _, _ in t.column_spec] == ["votes", "status", "text"]
+        squeezed = row_text(t, "form:2")
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is panel(app)
+        assert "time" in [key for key, _, _ in t.column_spec]
+        assert "portable classrooms?" in row_text(t, "form:2")
+        assert "portable classrooms?" not in squeezed
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is None
+    app.session.close()

@@ -342,14 +342,6 @@ class QuestionBoard(ScrollView, can_focus=True):
             self._set_cursor(row)
             self._announce()
 
-    def _on_focus(self, event: events.Focus) -> None:
-        self._lines.clear()
-        self.refresh()
-
-    def _on_blur(self, event: events.Blur) -> None:
-        self._lines.clear()
-        self.refresh()
-
     # ---------------------------------------------------------------- render
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

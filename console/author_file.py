@@ -99,6 +99,7 @@ def records_of(
 
 
 COMPACT_RECORDS = 500
+EMPTY_REASON = "the file is empty, yet every write leaves at least its header"
 COMPACT_BYTES = 1 << 20
 
 
@@ -178,7 +179,9 @@ class AuthorFile:
         """Lock (unless read-only), load, and migrate the file; create it if missing.
 
         Raises ``StoreLocked`` when another console writes this file, ``StoreCorrupt`` when it
-        does not parse, ``StoreTooNew`` when a newer console wrote it.
+        or its journal does not parse (or the file is empty: something other than this store
+        cut it), ``StoreTooNew`` when a newer console wrote it. ``console.set_aside`` is the
+        way on from ``StoreCorrupt``.
         """
         if self._is_open:
             return
@@ -207,16 +210,18 @@ class AuthorFile:
         try:
             data = self._storage.read()
         except StoreCorrupt as exc:
-            raise StoreCorrupt(self.path, exc.reason, self.fresh_path()) from exc
+            raise StoreCorrupt(self.path, exc.reason, owner=self.path) from exc
         except OSError as exc:
             raise StoreError(f"cannot read {self.path}: {exc}") from exc
+        if data is None and self.path.exists():  # an atomic write never leaves an empty file
+            raise StoreCorrupt(self.path, EMPTY_REASON, owner=self.path)
         must_write = data is None
         if data is None:
             data = {META_TABLE: {META_DOC_ID: new_meta(self.author)}}
         try:
             version = version_of(data)
         except ValueError as exc:
-            raise StoreCorrupt(self.path, str(exc), self.fresh_path()) from exc
+            raise StoreCorrupt(self.path, str(exc), owner=self.path) from exc
         if version > SCHEMA_VERSION:
             raise StoreTooNew(self.path, version, SCHEMA_VERSION)
         owner = meta_of(data).get("author")
@@ -233,7 +238,7 @@ class AuthorFile:
             data = migrate(data, self.author)
         records, doc_ids, problems = records_of(self.path, data)
         if problems:
-            raise StoreCorrupt(self.path, problems[0], self.fresh_path())
+            raise StoreCorrupt(self.path, problems[0], owner=self.path)
         self._data, self._doc_ids, self._records = data, doc_ids, records
         self._next_doc = {
             table: max((int(d) for d in docs), default=0) + 1 for table, docs in data.items()
@@ -242,7 +247,7 @@ class AuthorFile:
         try:
             journal = parse_journal(self.journal_path, journal_raw)
         except StoreCorrupt as exc:
-            raise StoreCorrupt(self.journal_path, exc.reason, self.fresh_path()) from exc
+            raise StoreCorrupt(self.journal_path, exc.reason, owner=self.path) from exc
         self._replay(journal)
         if not self.read_only and (must_write or not journal.empty):
             self._compact()  # also drops a torn tail, so no new line ever lands behind it

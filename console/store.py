@@ -1,7 +1,8 @@
 """The session store: one import for everything the app needs to keep data at rest.
 
 The pieces live in small modules (atomic writes, the lock, the journal, the author file, the
-async writer, session folders); this module only gathers their public names. See docs/store.md.
+async writer, session folders, setting a damaged file aside); this module only gathers their
+public names. See docs/store.md.
 """
 
 from __future__ import annotations
@@ -21,18 +22,27 @@ from console.sessions import (
     list_sessions,
     resumable_session,
 )
-from console.store_errors import StoreCorrupt, StoreError, StoreLocked, StoreTooNew
+from console.set_aside import Recovery, set_aside_damaged
+from console.store_errors import (
+    SET_ASIDE_OPTION,
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+    StoreTooNew,
+)
 from console.store_schema import SCHEMA_VERSION
 from console.store_writer import StoreWriter
 
 __all__ = [
     "SCHEMA_VERSION",
     "SESSION_FILE",
+    "SET_ASIDE_OPTION",
     "AtomicJSONStorage",
     "AuthorFile",
     "FileStamp",
     "FolderRead",
     "FolderWatcher",
+    "Recovery",
     "SessionFolder",
     "SessionInfo",
     "StoreCorrupt",
@@ -48,4 +58,5 @@ __all__ = [
     "list_sessions",
     "read_author_file",
     "resumable_session",
+    "set_aside_damaged",
 ]

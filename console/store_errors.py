@@ -31,17 +31,45 @@ class StoreLocked(StoreError):
         )
 
 
-class StoreCorrupt(StoreError):
-    """A file that does not parse; it is kept byte for byte and never overwritten."""
+SET_ASIDE_OPTION = "--set-aside-damaged"
+"""The ``facilitator run`` option that sets a damaged author file aside (``console.set_aside``)."""
 
-    def __init__(self, path: Path, reason: str, fresh_path: Path | None = None) -> None:
+DAMAGED_MARK = ".damaged-"
+"""What a set-aside file's name carries: ``ann.json`` becomes ``ann.json.damaged-<time>``."""
+
+
+class StoreCorrupt(StoreError):
+    """A file that does not parse; it is kept byte for byte and never overwritten.
+
+    ``owner`` is the author file this console would write (the damaged file itself, or the
+    file whose journal is damaged): then the message says how to go on, since only that
+    console may set its own file aside. A reader of other consoles' files passes none.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        reason: str,
+        fresh_path: Path | None = None,
+        *,
+        owner: Path | None = None,
+    ) -> None:
         self.path = path
         self.reason = reason
         self.fresh_path = fresh_path
+        self.owner = owner
         fresh = f" A fresh file can be started beside it: {fresh_path}." if fresh_path else ""
+        remedy = ""
+        if owner is not None:
+            remedy = (
+                f" To go on, start the console again with {SET_ASIDE_OPTION}: {owner.name} "
+                f"and its journal are moved aside as {owner.name}{DAMAGED_MARK}<time> "
+                f"(never deleted), every record that can still be read is kept, and a fresh "
+                f"{owner.name} is started."
+            )
         super().__init__(
             f"{path} cannot be read ({reason}). It was kept untouched, "
-            f"so nothing in it is lost.{fresh}"
+            f"so nothing in it is lost.{fresh}{remedy}"
         )
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from console.paths import config_dir, data_dir
+
+if TYPE_CHECKING:
+    from console.session_setup import Launch
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,6 +48,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="column or key for a field (text, asker, email, submitted_at, ...)",
     )
     p.add_argument("--no-form", action="store_true", help="do not start the built-in question form")
+    p.add_argument(
+        "--set-aside-damaged",
+        action="store_true",
+        help="if this console's own file cannot be read, move it aside (never deleted) as "
+        "NAME.damaged-TIME, keep every record still readable, and start a fresh file",
+    )
     p.set_defaults(handler=run)
 
 
@@ -53,6 +63,14 @@ def run(args: argparse.Namespace) -> int:
     from console.store import StoreError
 
     root = data_dir(getattr(args, "data_dir", None))
+    set_aside = bool(getattr(args, "set_aside_damaged", False))
+    if set_aside and getattr(args, "read_only", False):
+        print(
+            "facilitator: --set-aside-damaged changes files, and --read-only writes nothing; "
+            "use one or the other.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         launch = prepare(
             root=root,
@@ -79,10 +97,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     session = LiveSession(launch, now=_system_now)
     try:
+        recovery = _set_aside_if_damaged(launch) if set_aside else ""
         session.open()  # takes the lock before any UI: a refusal is a plain message
     except StoreError as exc:
         print(f"facilitator: {exc}", file=sys.stderr)
         return 1
+    if recovery:
+        session.warnings.insert(0, recovery)  # shown as the console starts
     from console.app import FacilitatorApp
 
     app = FacilitatorApp(session, settings=settings, message=launch.message, source_args=args)
@@ -91,9 +112,22 @@ def run(args: argparse.Namespace) -> int:
     finally:
         session.close()
     print(launch.message)
+    if recovery:
+        print(recovery)
     if app.exit_message:
         print(app.exit_message)
     return app.return_code or 0
+
+
+def _set_aside_if_damaged(launch: Launch) -> str:
+    """Set this console's own file aside when it cannot be read; what to say on start."""
+    from console.store import set_aside_damaged
+
+    path = launch.folder.author_path(launch.author)
+    recovery = set_aside_damaged(path, launch.author)
+    if recovery is None:
+        return ""
+    return recovery.summary()
 
 
 def _system_now() -> datetime:

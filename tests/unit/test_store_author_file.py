@@ -136,25 +136,31 @@ def test_record_that_is_not_json_is_refused_cleanly(path: Path) -> None:
         assert file.records() == []
 
 
-def test_garbage_file_is_kept_untouched_and_a_fresh_one_is_offered(path: Path) -> None:
+def test_garbage_file_is_kept_untouched_and_the_way_on_is_named(path: Path) -> None:
     garbage = b'{"note": {"1": {"kind": "note", "id": "a", "auth'
     path.write_bytes(garbage)
     file = AuthorFile(path, "ann")
     with pytest.raises(StoreCorrupt) as caught:
         file.open()
     err = caught.value
-    assert err.path == path
-    assert err.fresh_path is not None
-    assert err.fresh_path.parent == path.parent and not err.fresh_path.exists()
-    assert err.fresh_path.name.startswith("ann.fresh-") and err.fresh_path.suffix == ".json"
+    assert err.path == path and err.owner == path
     assert str(path) in str(err) and "untouched" in str(err)
+    assert "--set-aside-damaged" in str(err) and "ann.json.damaged-<time>" in str(err)
     assert path.read_bytes() == garbage
     # The lock was released, so trying again reports the same problem, not a lock.
     with pytest.raises(StoreCorrupt):
         AuthorFile(path, "ann").open()
-    with AuthorFile(err.fresh_path, "ann") as fresh:
-        fresh.put(note("new start"))
     assert path.read_bytes() == garbage
+    assert sorted(p.name for p in path.parent.iterdir()) == ["ann.json", "ann.json.lock"]
+
+
+def test_an_empty_file_is_refused_not_silently_restarted(path: Path) -> None:
+    path.write_bytes(b"")
+    with pytest.raises(StoreCorrupt, match="empty"):
+        AuthorFile(path, "ann").open()
+    assert path.read_bytes() == b""
+    with AuthorFile(path.with_name("new.json"), "ann") as fresh:  # a missing file is no damage
+        fresh.put(note("first"))
 
 
 def test_file_with_an_invalid_record_is_refused_not_rewritten(path: Path) -> None:

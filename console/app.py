@@ -25,7 +25,14 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from console.intake.server import IntakeServer
 
-from console.form_host import intake_source, make_server, wants_builtin_form
+from console.form_host import (
+    form_state_line,
+    intake_source,
+    make_server,
+    starts_closed,
+    wants_builtin_form,
+)
+from console.intake.form_state import CLOSED, ENDED
 from console.live_session import LiveSession
 from console.records import Record
 from console.settings import Settings
@@ -151,8 +158,8 @@ class FacilitatorApp(App[None]):
             self.notify(f"The question form did not start: {exc}", severity="error", timeout=15)
             return
         self.form = server
-        if self.session.folder.info.finished_at is not None:
-            await server.set_open(False)
+        if starts_closed(server, self.session):
+            await self.close_form()
         self.form_url = server.url
         self.screen.post_message(self.FormStarted(server.url))
         from console.widgets.board_panel import BoardPanel
@@ -197,10 +204,36 @@ class FacilitatorApp(App[None]):
         else:
             self.notify(f"{what} sent to the terminal, unconfirmed (no desktop clipboard).")
 
-    async def close_form(self) -> None:
-        """The session ended: the form says so and stops accepting questions."""
-        if self.form is not None:
-            await self.form.set_open(False)
+    async def close_form(self, reason: str = ENDED) -> bool:
+        """Stop the form taking questions: the session ``ended`` (the page says so), or the
+        facilitator ``closed`` it for now. The state is kept in the session folder; False
+        (and said) when that save failed, though the form is closed all the same."""
+        from console.intake import IntakeError
+
+        if self.form is None:
+            return False
+        try:
+            await self.form.set_open(False, reason)
+        except IntakeError as exc:
+            self.notify(f"NOT SAVED: {exc}", severity="error", timeout=15)
+            return False
+        return True
+
+    async def action_set_form_open(self, open: bool) -> None:
+        """Close the question form for now, or reopen it (form link screen, command palette)."""
+        from console.intake import IntakeError
+
+        form = self.form
+        if form is None:
+            self.notify("No built-in question form is running in this console.", severity="warning")
+            return
+        if form.open != open:  # when it already is, only say how it stands
+            try:
+                await form.set_open(open, CLOSED)
+            except IntakeError as exc:
+                self.notify(f"NOT SAVED: {exc}", severity="error", timeout=15)
+                return
+        self.notify(form_state_line(form.open, form.closed_reason))
 
     @work(exit_on_error=False, group="follow", thread=False)
     async def follow_folder(self) -> None:

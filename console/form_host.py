@@ -4,7 +4,8 @@ The form runs inside the facilitator's console, in its event loop, with its data
 session folder (``<session>/intake/``), so each session has its own submissions and read
 token and a new session never shows the last one's questions. The board reads it through
 the same poller as any other source, with the ``intake`` preset and the token it already
-knows.
+knows. Whether the form is open is kept there too (``intake/form-state.json``): a restart
+keeps a form the facilitator closed closed, and one reopened after the session ended open.
 """
 
 from __future__ import annotations
@@ -37,6 +38,23 @@ def make_server(session: LiveSession) -> IntakeServer:
 
     config = IntakeConfig(data_dir=session.folder.path / INTAKE_FOLDER)
     return IntakeServer(config, form_info_from_agenda(session.agenda))
+
+
+def starts_closed(server: IntakeServer, session: LiveSession) -> bool:
+    """A form whose state was never saved closes when its session is already over (a session
+    ended before this was kept, or before the form first ran); a saved state always wins."""
+    return server.saved_state is None and session.folder.info.finished_at is not None
+
+
+def form_state_line(open: bool, reason: str | None) -> str:
+    """The form's state in plain words, for the console (what participants now see)."""
+    from console.intake.form_state import CLOSED
+
+    if open:
+        return "The question form is open: participants can send questions."
+    if reason == CLOSED:
+        return "The question form is closed for now: participants see that it is closed."
+    return "The question form is closed: participants see that the session has ended."
 
 
 def intake_source(server: IntakeServer, session: LiveSession) -> SourceConfig:

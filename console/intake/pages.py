@@ -12,6 +12,7 @@ import html
 from dataclasses import dataclass, field
 
 from console.intake.config import FormInfo
+from console.intake.form_state import CLOSED, ENDED
 
 QUESTION_LIMIT = 2000
 NAME_LIMIT = 120
@@ -184,13 +185,22 @@ every question during the session.</p>
     return _shell(info, "Question sent", body)
 
 
-def closed_page(info: FormInfo, kept_question: str | None = None) -> str:
+def closed_page(
+    info: FormInfo, kept_question: str | None = None, reason: str | None = ENDED
+) -> str:
+    """The page of a closed form: the session ended, or the organizers closed it for now."""
     kept = ""
     if kept_question:
         kept = (
             "<p>Your question was not sent. Here it is, so you can keep it:</p>\n"
             f'<div class="quote">{esc(kept_question)}</div>'
         )
+    if reason == CLOSED:
+        body = f"""<h2>The question form is closed</h2>
+<p class="notice">The organizers have closed the question form for now, so new questions are
+not accepted at the moment. It may open again later: come back to this page then.</p>
+{kept}"""
+        return _shell(info, "Form closed", body)
     body = f"""<h2>This session has ended</h2>
 <p class="notice">The question form is closed, so new questions are no longer accepted.
 Thank you for taking part.</p>

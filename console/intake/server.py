@@ -5,7 +5,8 @@ Runs inside the console's event loop (``IntakeServer.start``) or on its own
 
 - ``GET /`` the form (or "session ended"), ``POST /`` a question, ``GET /thanks``;
 - ``GET /api/questions?after=<cursor>&wait=<s>`` long-poll for the board (bearer token);
-- ``POST /api/session`` ``{"open": bool}`` closes or reopens the form (bearer token);
+- ``POST /api/session`` ``{"open": bool, "reason"?: "ended"|"closed"}`` closes or reopens the
+  form (bearer token); the state is kept in the folder, so a restart keeps it;
 - ``GET /healthz`` for a proxy's health check.
 """
 
@@ -34,6 +35,13 @@ from console.intake.config import (
     FormInfo,
     IntakeConfig,
     IntakeError,
+)
+from console.intake.form_state import (
+    ENDED,
+    REASONS,
+    FormState,
+    load_form_state,
+    save_form_state,
 )
 from console.intake.security import (
     RateLimiter,
@@ -115,6 +123,10 @@ class IntakeServer:
         """Where the token came from: ``config``, ``env``, ``file`` or ``new``."""
         self.port = 0
         self.open = True
+        self.closed_reason: str | None = None
+        """Why the form is closed (``ENDED`` or ``CLOSED``); ``None`` while open."""
+        self.saved_state: FormState | None = None
+        """The open/closed state found in the folder at start (``None``: never saved)."""
         self.store: SubmissionStore | None = None
         self.limiter = RateLimiter(
             config.rate_per_minute, config.rate_burst, config.global_per_minute
@@ -125,6 +137,7 @@ class IntakeServer:
         self._lock = FileLock(config.data_dir / LOCK_NAME, "question form")
         self._headers = security_headers(pages.CSS)
         self._stopping = False
+        self._state_writes = asyncio.Lock()  # saves of the state land in the order made
 
     # -- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
@@ -150,6 +163,10 @@ class IntakeServer:
             self._secret = load_server_secret(folder)
             self.store = SubmissionStore(folder)
             await self.store.save_empty()
+            self.saved_state = load_form_state(folder)
+            if self.saved_state is not None:
+                self.open = self.saved_state.open
+                self.closed_reason = self.saved_state.reason
             sock = self._listen()
             self.port = int(sock.getsockname()[1])
             self._identity = self._make_identity()
@@ -219,12 +236,33 @@ class IntakeServer:
             await asyncio.get_running_loop().run_in_executor(None, self.store.close)
         self._lock.release()
 
-    async def set_open(self, open: bool) -> None:
-        """Close the form when the session ends (or reopen it); wakes waiting readers."""
-        if self.open != open:
-            self.open = open
-            if self.store is not None:
-                self.store.notify()
+    async def set_open(self, open: bool, reason: str = ENDED) -> None:
+        """Close the form (``reason``: the session ``ended``, or ``closed`` for now) or reopen it.
+
+        Takes effect at once and wakes waiting readers; then, on a started server, the state is
+        saved in the folder so a restart keeps it. Raises ``IntakeError`` when that save failed
+        (the change is in effect all the same).
+        """
+        if reason not in REASONS:
+            raise ValueError(f"reason must be one of {', '.join(REASONS)}")
+        wanted = None if open else reason
+        if self.open == open and self.closed_reason == wanted:
+            return
+        self.open, self.closed_reason = open, wanted
+        if self.store is not None:
+            self.store.notify()
+        if not self._lock.held:  # not started (or stopped): the folder is not ours to write
+            return
+        state = FormState(open, wanted, self.now().isoformat(timespec="seconds"))
+        async with self._state_writes:
+            try:
+                await asyncio.to_thread(save_form_state, self.config.data_dir, state)
+            except OSError as exc:
+                now, later = ("open", "closed") if open else ("closed", "open")
+                raise IntakeError(
+                    f"the question form is {now} now, but that could not be saved "
+                    f"({exc.strerror or exc}); after a restart it may be {later} again"
+                ) from None
 
     # -- app -----------------------------------------------------------------------------
     def build_app(self) -> web.Application:
@@ -309,7 +347,7 @@ class IntakeServer:
     # -- participant pages -----------------------------------------------------------------
     async def get_form(self, request: web.Request) -> web.Response:
         if not self.open:
-            return self._page(pages.closed_page(self.info))
+            return self._page(pages.closed_page(self.info, reason=self.closed_reason))
         return self._page(pages.form_page(self.info, make_csrf(self._secret, self.now())))
 
     async def post_form(self, request: web.Request) -> web.Response:
@@ -335,7 +373,8 @@ class IntakeServer:
         posted = await request.post()
         values = read_form({k: v for k, v in posted.items() if isinstance(v, str)})
         if not self.open:
-            return self._page(pages.closed_page(self.info, values.question.strip()), 403)
+            page = pages.closed_page(self.info, values.question.strip(), self.closed_reason)
+            return self._page(page, 403)
         fresh = make_csrf(self._secret, self.now())
         csrf = posted.get("csrf")
         if not check_csrf(self._secret, csrf if isinstance(csrf, str) else None, self.now()):
@@ -443,9 +482,16 @@ class IntakeServer:
         except (ValueError, UnicodeDecodeError):
             return web.json_response({"error": "body must be JSON"}, status=400)
         wanted = data.get("open") if isinstance(data, dict) else None
-        if not isinstance(wanted, bool):
-            return web.json_response({"error": 'body must be {"open": true|false}'}, status=400)
-        await self.set_open(wanted)
+        reason = data.get("reason", ENDED) if isinstance(data, dict) else ENDED
+        if not isinstance(wanted, bool) or reason not in REASONS:
+            return web.json_response(
+                {"error": 'body must be {"open": true|false} (and "reason": "ended"|"closed")'},
+                status=400,
+            )
+        try:
+            await self.set_open(wanted, reason)
+        except IntakeError as exc:
+            return web.json_response({"error": str(exc), "open": self.open}, status=503)
         return web.json_response({"open": self.open})
 
 

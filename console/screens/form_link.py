@@ -1,4 +1,8 @@
-"""The question form's address, large and as a QR code, ready to paste or show on a slide."""
+"""The question form's address, large and as a QR code, ready to paste or show on a slide.
+
+It also says whether the form is open, and closes it for now or reopens it (``x`` / ``o``);
+the same two actions are in the command palette (``FORM_PALETTE_BINDINGS``).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,31 @@ from textual.containers import Center, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from console.form_host import qr_text
+from console.form_host import form_state_line, qr_text
+
+CLOSE_FORM = Binding(
+    "x",
+    "set_form_open(False)",
+    "Close the question form",
+    id="form_link.close_form",
+    tooltip="Stop taking questions for now; participants see that the form is closed",
+)
+REOPEN_FORM = Binding(
+    "o",
+    "set_form_open(True)",
+    "Reopen the question form",
+    id="form_link.reopen_form",
+    tooltip="Take questions again (also after the session has ended)",
+)
+FORM_PALETTE_BINDINGS: list[Binding] = [
+    Binding(b.key, f"app.{b.action}", b.description, id=f"form.{b.id}", tooltip=b.tooltip)
+    for b in (CLOSE_FORM, REOPEN_FORM)
+]
+"""The same two actions for the command palette of any screen (they run on the app)."""
 
 
 class FormLinkScreen(ModalScreen[None]):
-    """Shows the link and its QR code; ``c`` copies the link again."""
+    """Shows the link, its QR code and whether the form is open; ``c`` copies the link."""
 
     DEFAULT_CSS = """
     FormLinkScreen { align: center middle; }
@@ -23,10 +47,14 @@ class FormLinkScreen(ModalScreen[None]):
     }
     FormLinkScreen #qr { width: auto; color: $foreground; }
     FormLinkScreen Label { width: 100%; content-align-horizontal: center; }
+    FormLinkScreen #form-state { color: $text-muted; }
+    FormLinkScreen #form-state.closed { color: $warning; text-style: bold; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Close", id="form_link.close"),
+        Binding("escape", "app.pop_screen", "Back", id="form_link.close"),
         Binding("c", "copy", "Copy link", id="form_link.copy"),
+        CLOSE_FORM,
+        REOPEN_FORM,
     ]
 
     def __init__(self, url: str) -> None:
@@ -39,7 +67,26 @@ class FormLinkScreen(ModalScreen[None]):
             yield Label(Text(self.url, style="bold"), id="form-url")
             with Center():
                 yield Static(Text(qr_text(self.url)), id="qr")
-            yield Label("c copy link · escape close", id="form-hint")
+            yield Label("", id="form-state")
+            yield Label("", id="form-hint")
+
+    def on_mount(self) -> None:
+        self.show_state()
+
+    def show_state(self) -> None:
+        """Say whether the form is open, and offer the key that changes it."""
+        form = getattr(self.app, "form", None)
+        is_open = True if form is None else bool(form.open)
+        reason = None if form is None else form.closed_reason
+        state = self.query_one("#form-state", Label)
+        state.update(Text(form_state_line(is_open, reason)))
+        state.set_class(not is_open, "closed")
+        change = "x close the form" if is_open else "o reopen the form"
+        self.query_one("#form-hint", Label).update(f"c copy link · {change} · escape back")
 
     def action_copy(self) -> None:
         self.app.action_copy_form_link()  # type: ignore[attr-defined]
+
+    async def action_set_form_open(self, open: bool) -> None:
+        await self.app.action_set_form_open(open)  # type: ignore[attr-defined]
+        self.show_state()

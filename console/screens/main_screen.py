@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 from console.app import FacilitatorApp
 from console.clock_model import ClockError, Phase
 from console.clock_view import countdown, timeline
+from console.screens.form_link import FORM_PALETTE_BINDINGS
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
 from console.widgets.board_bindings import BOARD_PALETTE_BINDINGS
 from console.widgets.countdown import Countdown
@@ -66,8 +67,14 @@ class MainScreen(Screen[None]):
     """Everything a facilitator needs at a glance during the session."""
 
     BINDINGS = [*CLOCK_BINDINGS, *NOTES_BINDINGS]
-    PALETTE_BINDINGS = [*CLOCK_BINDINGS, *NOTES_BINDINGS, *BOARD_PALETTE_BINDINGS]
-    """Bindings mirrored as command palette entries (the board's go through ``action_board``)."""
+    PALETTE_BINDINGS = [
+        *CLOCK_BINDINGS,
+        *NOTES_BINDINGS,
+        *BOARD_PALETTE_BINDINGS,
+        *FORM_PALETTE_BINDINGS,
+    ]
+    """Bindings mirrored as command palette entries (the board's go through ``action_board``,
+    the question form's to the app)."""
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()

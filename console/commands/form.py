@@ -138,6 +138,12 @@ async def _serve(config: IntakeConfig, info: FormInfo, *, lan: bool) -> int:
                 file=sys.stderr,
             )
         print(f"Submissions are kept in {config.data_dir}", flush=True)
+        if not server.open:
+            print(
+                "The form is closed, as it was left; reopen it with "
+                'POST /api/session {"open": true} (see docs/intake.md).',
+                flush=True,
+            )
         if server.store is not None and server.store.recovered_from is not None:
             print(
                 f"warning: the old submissions file did not parse; kept it as "

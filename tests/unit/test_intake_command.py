@@ -111,3 +111,20 @@ def test_bad_arguments_are_clear_errors(
     assert main(["--data-dir", str(tmp_path), *argv]) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_form_serve_says_when_the_form_was_left_closed(tmp_path: Path) -> None:
+    from console.intake.form_state import CLOSED, FormState, save_form_state
+
+    folder = tmp_path / "data" / "intake"
+    folder.mkdir(parents=True)
+    save_form_state(folder, FormState(open=False, reason=CLOSED))
+    proc = _start(tmp_path)
+    try:
+        out = _read_until(proc, "Ctrl-C")
+        assert "The form is closed, as it was left" in out
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

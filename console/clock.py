@@ -14,6 +14,10 @@ Auto-advance happens in ``tick()`` and before every operation, dated at the mome
 actually ran out (not when the UI noticed), so a late tick or a console restored after a crash
 still yields a true log. A reopened segment that has no time left does not auto-advance again
 until it is given time, so going back never bounces forward.
+
+A start more than ``REBASE_AFTER`` (12 hours) from the scheduled start is a session held on
+another day: the plan is rebased on the actual start (no late-start penalty, planned times
+follow the start) and the log says so with both dates, instead of a lateness of months.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 
 from console.clock_log import ZERO, Ledger
 from console.clock_model import (
+    REBASE_AFTER,
     ClockError,
     ClockEvent,
     EventKind,
@@ -40,6 +45,7 @@ from console.clock_model import (
 from console.clock_state import SCHEMA, dump_state, load_state
 
 __all__ = [
+    "REBASE_AFTER",
     "SCHEMA",
     "ClockError",
     "ClockEvent",
@@ -78,6 +84,7 @@ class RunOfShow:
             raise ValueError(f"duplicate segment ids: {', '.join(duplicates)}")
         self._segments = tuple(segments)
         self._scheduled = _aware_utc(scheduled_start, "scheduled_start")
+        self._rebased_from: datetime | None = None
         self._now_fn = now
         self._high: datetime | None = None
         self._phase = Phase.IDLE
@@ -115,9 +122,35 @@ class RunOfShow:
     def segments(self) -> tuple[PlannedSegment, ...]:
         return self._segments
 
+    def now(self) -> datetime:
+        """The clock's time: the injected ``now()`` in UTC, never earlier than one already seen."""
+        return self._now()
+
     @property
     def scheduled_start(self) -> datetime:
+        """The start the agenda planned (kept as given, even once the clock is rebased)."""
         return self._scheduled
+
+    @property
+    def planned_start(self) -> datetime:
+        """Where the plan begins: the scheduled start, or the actual start once rebased on it."""
+        if self._rebased_from is not None and self._started_at is not None:
+            return self._started_at
+        return self._scheduled
+
+    @property
+    def rebased_from(self) -> datetime | None:
+        """The scheduled start a rebased clock left behind; None when it was not rebased."""
+        return self._rebased_from
+
+    def would_rebase(self, at: datetime | None = None) -> bool:
+        """Whether a start now (or ``at``) would rebase the plan: idle, and more than
+        ``REBASE_AFTER`` from the scheduled start."""
+        moment = self._now() if at is None else _aware_utc(at, "at")
+        return self._phase is Phase.IDLE and self._far(moment)
+
+    def _far(self, moment: datetime) -> bool:
+        return abs(moment - self._scheduled) > REBASE_AFTER
 
     @property
     def phase(self) -> Phase:
@@ -143,10 +176,13 @@ class RunOfShow:
 
     @property
     def start_delay_seconds(self) -> float | None:
-        """How late the session started (negative = early); None before the start."""
+        """How late the session started (negative = early); None before the start.
+
+        Measured against the plan, so 0 for a clock rebased on its start.
+        """
         if self._started_at is None:
             return None
-        return (self._started_at - self._scheduled).total_seconds()
+        return (self._started_at - self.planned_start).total_seconds()
 
     @property
     def events(self) -> tuple[ClockEvent, ...]:
@@ -156,8 +192,21 @@ class RunOfShow:
         return self._ledger.view(self._index(index))
 
     def countdown_seconds(self) -> float:
-        """Seconds until the scheduled start; negative once it has passed (running late)."""
+        """Seconds until the scheduled start; negative once it has passed (running late).
+
+        Beyond ``REBASE_AFTER`` either way this is no countdown: ``would_rebase()`` says so.
+        """
         return (self._scheduled - self._now()).total_seconds()
+
+    def _idle_start(self, now: datetime) -> datetime:
+        """Where an idle session's plan begins if started at the earliest moment it can be.
+
+        The scheduled start, or now when that has passed; now as well when starting would
+        rebase the plan, since a start now is then what the times will follow.
+        """
+        if now > self._scheduled or self._far(now):
+            return now
+        return self._scheduled
 
     def elapsed(self, index: int | None = None) -> float:
         """Time spent on a segment over all its runs, pauses excluded.
@@ -204,8 +253,9 @@ class RunOfShow:
     def projected_end(self) -> datetime:
         """When the session will end at this pace; the actual end once finished.
 
-        Before the start: from the scheduled start, or from now if that has passed. While
-        running: now + what the current segment has left + what the later ones still need.
+        Before the start: from the scheduled start, or from now if that has passed or is
+        more than ``REBASE_AFTER`` away. While running: now + what the current segment has
+        left + what the later ones still need.
         """
         now = self._now()
         if self._phase is Phase.FINISHED:
@@ -213,7 +263,7 @@ class RunOfShow:
             return self._finished_at
         if self._phase is Phase.IDLE:
             total = sum((timedelta(seconds=self._ledger.allotted(i)) for i in self._each()), ZERO)
-            return max(now, self._scheduled) + total
+            return self._idle_start(now) + total
         later = range(self._current, len(self._segments))
         return now + sum((self._ledger.rest(i, now) for i in later), ZERO)
 
@@ -224,10 +274,10 @@ class RunOfShow:
         """The timeline, one row per segment: planned, projected and actual."""
         now = self._now()
         if self._phase is Phase.IDLE:
-            cursor = max(now, self._scheduled)
+            cursor = self._idle_start(now)
         else:
             cursor = now + self._ledger.rest(self._current, now)
-        planned = self._scheduled
+        planned = self.planned_start
         rows: list[ScheduleRow] = []
         for i, segment in enumerate(self._segments):
             runs = self._ledger.runs[i]
@@ -273,6 +323,7 @@ class RunOfShow:
         index: int | None,
         from_index: int | None = None,
         seconds: float | None = None,
+        planned_at: datetime | None = None,
     ) -> ClockEvent:
         event = ClockEvent(
             kind=kind,
@@ -280,6 +331,7 @@ class RunOfShow:
             segment_id=None if index is None else self._segments[index].id,
             from_segment_id=None if from_index is None else self._segments[from_index].id,
             seconds=seconds,
+            planned_at=planned_at,
         )
         self._events.append(event)
         return event
@@ -320,14 +372,22 @@ class RunOfShow:
         return self._settle(self._now())
 
     def start(self) -> list[ClockEvent]:
-        """Begin segment 0 now; the log keeps how late (or early) that was."""
+        """Begin segment 0 now; the log keeps how late (or early) that was.
+
+        More than ``REBASE_AFTER`` from the scheduled start, the plan is rebased on now
+        instead: a REBASED event keeps both dates and the start is logged with no delay.
+        """
         self._require("start", Phase.IDLE)
         now = self._now()
+        events: list[ClockEvent] = []
+        if self._far(now):
+            self._rebased_from = self._scheduled
+            events.append(self._log(EventKind.REBASED, now, None, planned_at=self._scheduled))
         self._phase = Phase.RUNNING
         self._started_at = now
         self._open(0, now)
-        delay = (now - self._scheduled).total_seconds()
-        return [self._log(EventKind.STARTED, now, 0, seconds=delay)]
+        delay = (now - self.planned_start).total_seconds()
+        return [*events, self._log(EventKind.STARTED, now, 0, seconds=delay)]
 
     def pause(self) -> list[ClockEvent]:
         self._require("pause", Phase.RUNNING)
@@ -432,6 +492,7 @@ class RunOfShow:
             armed=self._armed,
             logs=[self.segment_log(i) for i in self._each()],
             events=self._events,
+            rebased_from=self._rebased_from,
         )
 
     @classmethod
@@ -443,6 +504,9 @@ class RunOfShow:
         now: Now,
     ) -> RunOfShow:
         """Rebuild a clock saved by ``to_dict``; a running one has kept running meanwhile.
+
+        ``scheduled_start`` is the agenda's as it is now; a clock saved after a rebase keeps
+        following its actual start whatever the agenda says since.
 
         Raises ValueError for malformed data or another schema, and ``StaleClockState`` (a
         ValueError) when the segment in play is no longer in the agenda. Logs of other
@@ -461,5 +525,6 @@ class RunOfShow:
         clock._ledger.runs = saved.runs
         clock._ledger.extra = saved.extra
         clock._events = list(saved.events)
+        clock._rebased_from = saved.rebased_from
         clock.restore_warnings = tuple(saved.warnings)
         return clock

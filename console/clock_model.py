@@ -13,6 +13,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+REBASE_AFTER = timedelta(hours=12)
+"""A start further than this from the planned start, either way, rebases the run of show.
+
+Within it, a start is this session begun late or early, and the log measures by how much (a
+start hours late is still a fact worth reporting). Beyond it, the session is being held on
+another day than planned: an agenda reused as a template, a date never updated, a rehearsal the
+evening before. Measuring that as months of lateness is noise, so the plan then follows the
+actual start. Twelve hours is far above any real lateness for a session of an hour or two, yet
+below the next day's slot at the same time; ``run`` uses the same horizon to decide whether to
+resume a session, and the countdown the same to stop counting down.
+"""
+
 
 class ClockError(Exception):
     """An operation that the clock's current phase does not allow (e.g. pause before start).
@@ -87,6 +99,8 @@ class EventKind(StrEnum):
     EXTENDED = "extended"
     SHORTENED = "shortened"
     FINISHED = "finished"
+    REBASED = "rebased"
+    """Started more than ``REBASE_AFTER`` from the planned start: the plan follows the start."""
 
 
 MOVES = frozenset({EventKind.NEXT, EventKind.PREVIOUS, EventKind.JUMPED, EventKind.AUTO_ADVANCED})
@@ -98,7 +112,9 @@ class ClockEvent:
 
     Segments are named by id (not index) so the log still reads right after the agenda is
     edited. ``seconds`` is the start delay for STARTED (positive = late, negative = early) and
-    the time granted for EXTENDED / SHORTENED (negative when taken away).
+    the time granted for EXTENDED / SHORTENED (negative when taken away). REBASED records a
+    session held on another day: ``at`` is when it started, ``planned_at`` when the agenda had
+    planned it (the STARTED event beside it then has a delay of 0).
     """
 
     kind: EventKind
@@ -106,15 +122,19 @@ class ClockEvent:
     segment_id: str | None
     from_segment_id: str | None = None
     seconds: float | None = None
+    planned_at: datetime | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "kind": self.kind.value,
             "at": iso(self.at),
             "segment_id": self.segment_id,
             "from_segment_id": self.from_segment_id,
             "seconds": self.seconds,
         }
+        if self.planned_at is not None:  # only REBASED has it: other events keep their shape
+            data["planned_at"] = iso(self.planned_at)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +180,8 @@ class SegmentLog:
 class ScheduleRow:
     """One line of the timeline: what was planned, what is expected now, what happened.
 
-    ``planned_start`` is the original plan (scheduled start + planned minutes before it);
+    ``planned_start`` is the plan (the scheduled start, or the actual start when the clock was
+    rebased on it, + planned minutes before it);
     ``projected_start`` follows actual progress (None for a skipped segment);
     ``over_under_seconds`` is actual minus planned minutes (positive = ran over), None until
     the segment has run.

@@ -3,6 +3,12 @@
 Segments are keyed by id, so a restored clock finds its logs again after the agenda was
 reordered. Saved state is checked before it is used: a file written by hand or by a newer
 console gets a ValueError naming the field, never a half-built clock that fails later.
+
+Schema 2 adds ``rebased_from`` (the agenda's start a rebased clock left behind, see
+``REBASE_AFTER``) and the REBASED event. A clock that was not rebased is still written as
+schema 1, which it is, so a console from before schema 2 keeps reading it; one that was
+rebased is written as schema 2, which such a console refuses by name instead of misreading
+the session as months late.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from console.clock_model import (
     parse_iso,
 )
 
-SCHEMA = 1
+SCHEMA = 2
+"""The newest schema, read and written; ``READABLE`` lists every schema this console reads."""
+READABLE = (1, 2)
 
 
 def _iso_or_none(moment: datetime | None) -> str | None:
@@ -43,9 +51,10 @@ def dump_state(
     armed: bool,
     logs: Sequence[SegmentLog],
     events: Sequence[ClockEvent],
+    rebased_from: datetime | None = None,
 ) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA,
+    data: dict[str, Any] = {
+        "schema": 1 if rebased_from is None else SCHEMA,
         "phase": phase.value,
         "scheduled_start": iso(scheduled_start),
         "current": current_id,
@@ -62,6 +71,9 @@ def dump_state(
         },
         "events": [event.to_dict() for event in events],
     }
+    if rebased_from is not None:
+        data["rebased_from"] = iso(rebased_from)
+    return data
 
 
 @dataclass(slots=True)
@@ -78,6 +90,7 @@ class SavedClock:
     extra: list[float]
     events: list[ClockEvent]
     warnings: list[str]
+    rebased_from: datetime | None = None
 
 
 def _get(data: Mapping[str, Any], key: str, kinds: type, what: str) -> Any:
@@ -150,6 +163,7 @@ def _load_event(raw: Any, what: str) -> ClockEvent:
         segment_id=ids[0],
         from_segment_id=ids[1],
         seconds=None if seconds is None else _number(seconds, f"{what}.seconds"),
+        planned_at=_moment(raw, "planned_at", what),
     )
 
 
@@ -157,10 +171,11 @@ def load_state(data: Mapping[str, Any], segments: Sequence[PlannedSegment]) -> S
     """Check saved state and map it onto ``segments`` (see ``RunOfShow.from_dict``)."""
     if not isinstance(data, Mapping):
         raise ValueError("clock state must be a JSON object")
-    if data.get("schema") != SCHEMA:
+    schema = data.get("schema")
+    if isinstance(schema, bool) or schema not in READABLE:
         raise ValueError(
-            f"clock state: schema {data.get('schema')!r} is not supported (this console reads "
-            f"schema {SCHEMA})"
+            f"clock state: schema {schema!r} is not supported (this console reads schema "
+            f"{' and '.join(map(str, READABLE))})"
         )
     try:
         phase = Phase(str(data.get("phase")))
@@ -206,13 +221,26 @@ def load_state(data: Mapping[str, Any], segments: Sequence[PlannedSegment]) -> S
     finished_at = _moment(data, "finished_at", "state")
     last_change = _moment(data, "last_change", "state")
     _check_phase(phase, current, runs, started_at, finished_at, last_change)
+    rebased_from = _moment(data, "rebased_from", "state")
+    if rebased_from is not None and (schema == 1 or started_at is None):
+        raise ValueError("clock state: rebased_from needs schema 2 and a started clock")
     events = [
         _load_event(raw, f"events[{n}]")
         for n, raw in enumerate(_get(data, "events", list, "state"))
     ]
     armed = _get(data, "auto_advance_armed", bool, "state")
     return SavedClock(
-        phase, current, started_at, finished_at, last_change, armed, runs, extra, events, warnings
+        phase,
+        current,
+        started_at,
+        finished_at,
+        last_change,
+        armed,
+        runs,
+        extra,
+        events,
+        warnings,
+        rebased_from,
     )
 
 

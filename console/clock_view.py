@@ -6,6 +6,7 @@ and so every time is shown in the agenda's time zone (CI runs in UTC; the sessio
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -65,25 +66,94 @@ def _line(row: ScheduleRow, tz: ZoneInfo) -> TimelineLine:
     return TimelineLine(row.segment.title, hhmm(row.actual_start, tz), length, delta, state)
 
 
-FAR_SECONDS = 12 * 3600
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def span_text(seconds: float, *, up: bool) -> str:
+    """``"45 s"``, ``"12 min"``, ``"2 h 05 min"``: a duration in words for a caption.
+
+    ``up`` rounds up, as a countdown does ("starts in 5 min" while the digits read 04:59);
+    otherwise it rounds down, as lateness is told ("12 min late" until the 13th minute).
+    """
+    whole = math.ceil(seconds) if up else math.floor(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    total = math.ceil(whole / 60) if up else whole // 60
+    hours, minutes = divmod(total, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def _days_between(moment: datetime, now: datetime, tz: ZoneInfo) -> int:
+    """Calendar days from ``now`` to ``moment`` in the agenda's zone (not 24-hour blocks)."""
+    return (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
+
+
+def day_and_time(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
+    """``"today 15:30"``, ``"tomorrow 08:00"``, ``"Thu 3 Dec 15:30"``, ``"Wed 17 Dec 2025 15:30"``.
+
+    The year only when it is not this year. Names are English whatever the locale, like the
+    rest of the console's words.
+    """
+    local = moment.astimezone(tz)
+    word = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(_days_between(moment, now, tz))
+    if word:
+        return f"{word} {local:%H:%M}"
+    year = "" if local.year == now.astimezone(tz).year else f" {local.year}"
+    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}{year} {local:%H:%M}"
+
+
+def _how_far(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
+    """``" (347 days ago)"``, ``" (in 3 days)"``, ``" (13 h 20 min ago)"``; empty when the
+    day word (tomorrow, yesterday) already says it."""
+    days = _days_between(moment, now, tz)
+    if days in (1, -1):
+        return ""
+    if days:
+        return f" (in {days} days)" if days > 0 else f" ({-days} days ago)"
+    seconds = (moment - now).total_seconds()
+    span = span_text(abs(seconds), up=False)
+    return f" (in {span})" if seconds > 0 else f" ({span} ago)"
+
+
+def _idle_caption(clock: RunOfShow, tz: ZoneInfo) -> tuple[str, str]:
+    """Digits and caption before the start: a countdown when near, the plan's date when far.
+
+    Captions say what is, never which key to press: a note-taker reads them too, and the
+    footer already shows the key.
+    """
+    now = clock.now()
+    planned = clock.scheduled_start
+    if clock.would_rebase(now):
+        # Another day (a template reused, a rehearsal): a countdown of months says nothing.
+        # Show the session's length and when it was planned; starting rebases the times.
+        total = sum(clock.allotted(i) for i in range(len(clock.segments)))
+        when = day_and_time(planned, now, tz)
+        return format_signed(total), (
+            f"planned for {when}{_how_far(planned, now, tz)}\n"
+            f"{span_text(total, up=False)}, timed from when it starts"
+        )
+    until = (planned - now).total_seconds()
+    digits = format_signed(until)
+    # The timeline shows the time of day; the caption names the day only when it is not today.
+    day = "" if _days_between(planned, now, tz) == 0 else f", {day_and_time(planned, now, tz)}"
+    if abs(until) < 1:
+        return digits, f"due to start now{day}"
+    if until > 0:
+        return digits, f"starts in {span_text(until, up=True)}{day}"
+    return digits, f"{day_and_time(planned, now, tz)}, {span_text(-until, up=False)} late"
 
 
 def countdown(clock: RunOfShow, tz: ZoneInfo) -> CountdownView:
-    """Digits, a state word and a caption for the big countdown."""
+    """Digits, a state word and a caption for the big countdown.
+
+    The caption's first line goes after the state word; a second line, when there is one,
+    is detail shown below it (a one-line display may leave it out).
+    """
     phase = clock.phase
     if phase is Phase.IDLE:
-        until = clock.countdown_seconds()
-        if abs(until) > FAR_SECONDS:
-            # Another day (a rehearsal, or an agenda reused as a template): a countdown of
-            # months says nothing; show the planned length and when it was meant to start.
-            total = sum(clock.allotted(i) for i in range(len(clock.segments)))
-            when = clock.scheduled_start.astimezone(tz).strftime("%a %d %b %Y %H:%M")
-            return CountdownView(
-                format_signed(total), "waiting", f"planned for {when} · s to start now"
-            )
-        if until >= 0:
-            return CountdownView(format_signed(until), "waiting", "starts in · s to start")
-        return CountdownView(format_signed(until), "waiting", "late start · s to start")
+        time_text, caption = _idle_caption(clock, tz)
+        return CountdownView(time_text, "waiting", caption)
     if phase is Phase.FINISHED:
         return CountdownView("00:00", "done", "session finished")
     remaining = clock.remaining()
@@ -94,3 +164,19 @@ def countdown(clock: RunOfShow, tz: ZoneInfo) -> CountdownView:
     if phase is Phase.PAUSED:
         caption = f"PAUSED · {caption}"
     return CountdownView(format_signed(remaining), word, caption)
+
+
+def rebase_notice(clock: RunOfShow, tz: ZoneInfo) -> str | None:
+    """What to tell the facilitator once a start was rebased; None when it was not.
+
+    "Started on another day than planned (Wed 17 Dec 2025 15:30): the run of show follows
+    the actual start, 01:22, and no late start is counted."
+    """
+    planned, started = clock.rebased_from, clock.started_at
+    if planned is None or started is None:
+        return None
+    when = day_and_time(planned, started, tz)
+    return (
+        f"Started on another day than planned ({when}): the run of show follows the actual "
+        f"start, {hhmm(started, tz)}, and no late start is counted."
+    )

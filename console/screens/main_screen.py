@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 
 from console.app import FacilitatorApp
 from console.clock_model import ClockError, Phase
-from console.clock_view import countdown, timeline
+from console.clock_view import countdown, rebase_notice, timeline
 from console.screens.form_link import FORM_PALETTE_BINDINGS
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
 from console.widgets.board_bindings import BOARD_PALETTE_BINDINGS
@@ -187,6 +187,8 @@ class MainScreen(Screen[None]):
             return
         if record is not None:
             self.save(record)
+        if operation == "start" and (notice := rebase_notice(session.clock, session.agenda.tz)):
+            self.notify(notice, timeout=10)
         self.refresh_view()
 
     def action_nudge(self, seconds: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -180,3 +180,79 @@ async def test_panels_arrive_after_the_first_frame(tmp_path: Path) -> None:
         assert app.session.clock.current_index == 0
         await app.settle()
     app.session.close()
+
+
+# 10 a.m. in New York on 29 Nov 2026: the default agenda (17 Dec 2025, 3:30 p.m.) is 347 days old.
+A_YEAR_LATER = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
+
+
+def _countdown_lines(app) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    cd = app.screen.query_one(Countdown)
+    state = str(cd.query_one("#countdown-state").render())
+    detail = cd.query_one("#countdown-detail")
+    return state, (str(detail.render()) if detail.display else "")
+
+
+async def test_before_the_start_the_countdown_says_how_far_the_start_is(tmp_path: Path) -> None:
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert _countdown_lines(app) == ("WAITING · starts in 5 min", "")
+        now.advance(17 * 60)  # twelve minutes late, still idle
+        await app.screen.on_tick()
+        cd = app.screen.query_one(Countdown)
+        assert cd.time_text == "-12:00"
+        assert _countdown_lines(app) == ("WAITING · today 15:30, 12 min late", "")
+        await pilot.press("s")
+        assert app.session.clock.start_delay_seconds == 12 * 60  # measured, as before
+        assert app.session.clock.rebased_from is None
+        await app.settle()
+    app.session.close()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_session_planned_for_another_day_says_so_and_starts_without_lateness(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from console.report.build import build_report
+    from console.widgets.agenda_timeline import AgendaTimeline
+
+    now = FakeNow(A_YEAR_LATER)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        cd = app.screen.query_one(Countdown)
+        assert cd.time_text == "1:00:00"  # the session's length, not a countdown of months
+        state, detail = _countdown_lines(app)
+        assert state == "WAITING · planned for Wed 17 Dec 2025 15:30 (347 days ago)"
+        assert detail == "1 h 00 min, timed from when it starts"
+        label = cd.query_one("#countdown-state")
+        pane = app.screen.query_one("#now-pane")
+        assert label.region.right <= pane.content_region.right  # wrapped inside, never cut
+        assert label.size.height == (1 if size[0] >= 120 else 2)
+        rows = app.screen.query_one(AgendaTimeline).rows
+        assert [r.when for r in rows[:2]] == ["10:00", "10:05"]  # what a start now gives
+        assert app.screen.query_one(SessionHeader).projected_end == "11:00"
+
+        now.advance(90)
+        await pilot.press("s")
+        clock = app.session.clock
+        assert clock.start_delay_seconds == 0
+        assert clock.rebased_from == app.session.agenda.scheduled_start
+        assert [e.kind.value for e in clock.events] == ["rebased", "started"]
+        assert _countdown_lines(app) == ("ON TIME · of 5m", "")
+        told = [n.message for n in app._notifications]
+        assert any(m.startswith("Started on another day than planned") for m in told), told
+        await app.settle()
+    app.session.close()
+
+    again = make_app(tmp_path / "data", tmp_path / "cfg", now)  # the rebase is saved
+    assert again.session.clock.rebased_from == app.session.agenda.scheduled_start
+    assert again.session.clock.start_delay_seconds == 0
+    again.session.close()
+    report = build_report(again.session.folder, now=now())
+    started = A_YEAR_LATER + timedelta(seconds=90)
+    planned = [datetime.fromisoformat(s.planned_start or "") for s in report.segments[:2]]
+    assert planned == [started, started + timedelta(minutes=5)]  # not 17 Dec 2025
+    assert report.segments[0].actual_start == report.segments[0].planned_start

@@ -11,7 +11,15 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from console.clock import ClockError, Phase, PlannedSegment, RowState, RunOfShow
+from console.clock import (
+    REBASE_AFTER,
+    ClockError,
+    EventKind,
+    Phase,
+    PlannedSegment,
+    RowState,
+    RunOfShow,
+)
 
 SCHEDULED = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
 ZERO = timedelta()
@@ -53,6 +61,16 @@ operations = st.lists(
     ),
     max_size=40,
 )
+
+
+DAY = 86_400
+REBASE = int(REBASE_AFTER.total_seconds())
+far_offsets = st.one_of(
+    st.integers(REBASE + 1, 400 * DAY),
+    st.integers(-400 * DAY, -REBASE - 1),
+)
+"""Seconds from the scheduled start to a start that rebases the plan (another day)."""
+near_threshold = st.integers(-REBASE - 120, REBASE + 120).filter(lambda s: abs(s) >= REBASE - 120)
 
 
 def build(specs: list[tuple[float, float, bool]]) -> list[PlannedSegment]:
@@ -121,7 +139,7 @@ def check_invariants(ros: RunOfShow, now: datetime) -> None:
 @given(
     specs=segments_strategy,
     ops=operations,
-    lateness=st.integers(-600, 600),
+    lateness=st.one_of(st.integers(-600, 600), far_offsets),  # far: a rebased session
     start_at=st.integers(0, 4),
 )
 def test_invariants_hold_under_random_sessions(
@@ -197,3 +215,56 @@ def test_finished_session_accounts_for_every_second(
     assert active + paused == ros.finished_at - ros.started_at
     total_actual = sum(r.actual_seconds or 0 for r in ros.schedule())
     assert math.isclose(total_actual, active.total_seconds(), abs_tol=1e-6)
+
+
+def _play(ros: RunOfShow, fake: FakeClock, ops: list[tuple[Any, ...]]) -> None:
+    """Apply operations after the start (no reloads, no time stepping back)."""
+    for op in ops:
+        name = op[0]
+        if name == "advance":
+            fake.t += timedelta(seconds=op[1], microseconds=op[2])
+        elif name not in ("back", "reload", "start"):
+            with contextlib.suppress(ClockError, IndexError):
+                getattr(ros, name)(*op[1:])
+
+
+@settings(deadline=None, max_examples=200)
+@given(specs=segments_strategy, ops=operations, offset=far_offsets)
+def test_a_rebased_session_is_one_planned_for_its_actual_start(
+    specs: list[tuple[float, float, bool]], ops: list[tuple[Any, ...]], offset: int
+) -> None:
+    """Rebasing is exactly "as if the agenda had said the real start": same schedule, same
+    projections and logs, no late start; only the REBASED line (with both dates) is added."""
+    segments = build(specs)
+    start = SCHEDULED + timedelta(seconds=offset)
+    fake, twin_fake = FakeClock(start), FakeClock(start)
+    ros = RunOfShow(segments, SCHEDULED, fake)
+    twin = RunOfShow(segments, start, twin_fake)
+    ros.start()
+    twin.start()
+    _play(ros, fake, ops)
+    _play(twin, twin_fake, ops)
+    assert ros.start_delay_seconds == twin.start_delay_seconds == 0
+    assert ros.rebased_from == SCHEDULED and twin.rebased_from is None
+    mine, theirs = observable(ros), observable(twin)
+    assert mine[:4] + mine[5:] == theirs[:4] + theirs[5:]  # all but the events, below
+    rebased, *rest = ros.events
+    assert (rebased.kind, rebased.at, rebased.planned_at) == (EventKind.REBASED, start, SCHEDULED)
+    assert tuple(rest) == twin.events
+    back = RunOfShow.from_dict(json.loads(json.dumps(ros.to_dict())), segments, SCHEDULED, fake)
+    assert observable(back) == observable(ros)
+
+
+@settings(deadline=None, max_examples=200)
+@given(offset=st.one_of(near_threshold, far_offsets, st.integers(-600, 600)))
+def test_only_a_start_beyond_the_threshold_rebases(offset: int) -> None:
+    start = SCHEDULED + timedelta(seconds=offset)
+    ros = RunOfShow(build([(10, 2, False), (5, 1, False)]), SCHEDULED, FakeClock(start))
+    assert ros.would_rebase() == (abs(offset) > REBASE)
+    ros.start()
+    far = abs(offset) > REBASE
+    assert (ros.rebased_from is not None) == far
+    assert ros.start_delay_seconds == (0 if far else offset)
+    assert ros.schedule()[0].planned_start == (start if far else SCHEDULED)
+    started = [e for e in ros.events if e.kind is EventKind.STARTED]
+    assert [e.seconds for e in started] == [0 if far else offset]

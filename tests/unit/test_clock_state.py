@@ -222,7 +222,8 @@ def _corrupt(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[st
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
-        (("schema",), 2, "schema 2"),
+        (("schema",), 3, "schema 3"),
+        (("schema",), True, "schema True"),
         (("schema",), KeyError, "schema None"),
         (("phase",), "sleeping", "phase"),
         (("started_at",), "yesterday", "started_at"),

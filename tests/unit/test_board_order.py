@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from console.board import Board
@@ -84,6 +84,7 @@ def fresh_copy(board: Board, records: list[Record], feed: list[FeedQuestion]) ->
 
 @settings(max_examples=150)
 @given(steps)
+@example([("add", 0, 0), ("queue", 0, 0), ("drop", 0, 0)])  # decided, then gone from the form
 def test_patched_lists_and_counts_equal_a_full_rebuild(ops: list[tuple[str, int, int]]) -> None:
     board = Board("fac", Clock(), themes=THEMES)
     feed: dict[int, FeedQuestion] = {}
@@ -130,7 +131,10 @@ def test_patched_lists_and_counts_equal_a_full_rebuild(ops: list[tuple[str, int,
         records += board.update_feed("form", list(feed.values()), "s1" if n else None)
         if op == "query" or n == 0:
             board.questions(**QUERIES[i % len(QUERIES)])  # type: ignore[arg-type]
-    expected = fresh_copy(board, records, list(feed.values()))
+    # The same state from scratch: the records, and the feed as the board holds it (questions
+    # that left the form but have a decision stay on the board, so they are in it too).
+    held = [q for key, q in board._feed.items() if key.startswith("form:")]
+    expected = fresh_copy(board, records, held)
     for query in QUERIES:
         got = [q.key for q in board.questions(**query)]  # type: ignore[arg-type]
         want = [q.key for q in expected.questions(**query)]  # type: ignore[arg-type]
@@ -161,3 +165,13 @@ def test_ties_in_time_keep_arrival_order() -> None:
     assert [q.key for q in board.questions()] == ["form:3", "form:1", "form:2"]
     board.update_feed("form", [*same, feed_question(0, 5, 0, False)], None)
     assert [q.key for q in board.questions()] == ["form:3", "form:1", "form:2", "form:0"]
+
+
+def test_a_decided_question_that_left_the_form_stays_in_every_list() -> None:
+    board = Board("fac", Clock())
+    board.questions()
+    board.update_feed("form", [feed_question(0, 1, 0, False)], None)
+    board.queue("form:0")
+    board.update_feed("form", [], None)
+    assert [q.key for q in board.questions()] == ["form:0"]
+    assert board.counts()["queued"] == 1

@@ -41,6 +41,8 @@ class Board(BoardIndex):
         """Put one question live; the one live before goes back to the queue, not to answered,
         so nothing is marked answered without the facilitator saying so."""
         self._check_moderator()
+        self._check_not_merged(key)  # refuse before touching the one live now: all or nothing
+        check_transition("go_live", self._mod_of(key).status)
         out = [
             self._revise(other, status="queued")
             for other in sorted(self._live)

@@ -343,3 +343,16 @@ def test_unknown_role_is_refused() -> None:
 def test_moderation_payload_round_trips() -> None:
     mod = Moderation(status="deferred", starred=True, themes=("a",), merged_into="f:1", plus_ones=2)
     assert Moderation.from_data(mod.to_data()) == mod
+
+
+def test_a_refused_go_live_leaves_the_live_question_alone() -> None:
+    b = Board("fac", Clock())
+    b.update_feed("form", [fq(i) for i in range(3)], None)
+    b.go_live("form:0")
+    b.merge("form:1", ["form:2"])
+    version = b.version
+    for bad in ("form:9", "form:2"):  # not on the board; merged into another
+        with pytest.raises((KeyError, ValueError)):
+            b.go_live(bad)
+        assert b.get("form:0").status == "live"
+    assert b.version == version  # nothing was written that the caller never got to save

@@ -8,8 +8,9 @@ out="bench/results/$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
   echo "# $(date -u)  $(uname -srm)  $(nproc) cpus  $(python3 --version)"
   echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  for script in first_paint store_write notes_latency feed_parse board_build board_render \
-                intake_latency intake_load report_export bench_clock bench_agenda; do
+  for script in first_paint store_write notes_latency notes_remote feed_parse board_build \
+                board_render board_poll intake_latency intake_load report_export bench_clock \
+                bench_agenda; do
     echo "=== $script"
     uv run python "bench/$script.py"
   done

@@ -17,7 +17,7 @@ from console.question import MANUAL, question_key
 from console.records import Record
 from console.report.build import build_report
 from console.report.model import NoteRow, QuestionRow
-from console.sessions import SessionFolder, find_session
+from console.sessions import SessionFolder, SessionInfo, find_session
 
 CARRIED_ORIGIN = "carried"
 
@@ -45,7 +45,7 @@ def carry_over_records(
     for q in report.follow_up:
         out += _question_records(earlier.info.id, q, author, stamp)
     for note in report.open_actions:
-        out.append(_action_record(earlier.info.id, note, author, stamp))
+        out.append(_action_record(earlier.info, note, author, stamp))
     return out
 
 
@@ -75,7 +75,10 @@ def _question_records(session_id: str, q: QuestionRow, author: str, stamp: str) 
     return records
 
 
-def _action_record(session_id: str, note: NoteRow, author: str, stamp: str) -> Record:
+def _action_record(earlier: SessionInfo, note: NoteRow, author: str, stamp: str) -> Record:
+    """The carried item names the earlier session by title and start too, so the note panes
+    can say where it came from without opening another session's folder."""
+    started = earlier.started_at or earlier.created_at
     data = {
         "kind": "action",
         "text": note.text,
@@ -87,6 +90,12 @@ def _action_record(session_id: str, note: NoteRow, author: str, stamp: str) -> R
         "question_key": None,
         "created_at": stamp,
         "carried_over": True,
-        "carried_from": {"session": session_id, "note": note.id, "author": note.author},
+        "carried_from": {
+            "session": earlier.id,
+            "title": earlier.title,
+            "started_at": started.astimezone(UTC).isoformat(),
+            "note": note.id,
+            "author": note.author,
+        },
     }
-    return Record("note", _carried_id(session_id, "note", note.id), author, 1, stamp, False, data)
+    return Record("note", _carried_id(earlier.id, "note", note.id), author, 1, stamp, False, data)

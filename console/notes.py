@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from console.markers import Parsed, parse_markers
+from console.notes_carried import CarriedFrom
 from console.question import parse_time
 from console.records import Record, new_id, wins
 from console.textclean import clean_text
@@ -105,6 +106,12 @@ class Note:
     updated_at: datetime
     rev: int
     deleted: bool
+    carried_from: CarriedFrom | None = None
+    """Set on an action item carried over from an earlier session of the series."""
+
+    @property
+    def carried_over(self) -> bool:
+        return self.carried_from is not None
 
     @property
     def open(self) -> bool:
@@ -133,6 +140,9 @@ class Note:
             updated_at=updated,
             rev=record.rev,
             deleted=record.deleted,
+            carried_from=CarriedFrom.from_data(d.get("carried_from"))
+            if d.get("carried_over") is True
+            else None,
         )
 
 
@@ -145,19 +155,37 @@ class NoteBook:
         self.themes: tuple[str, ...] = tuple(themes)
         self._records: dict[tuple[str, str], Record] = {}
         self._notes: dict[str, Note] = {}
+        self._changed: dict[str, int] = {}
+        """Entry id -> the version that last changed it, in the order of those versions."""
         self.version = 0
+        """Grows with every change to an entry or a notepad (a whole ``load`` counts once)."""
 
     # ----------------------------------------------------------------- inputs
     def load(self, records: Iterable[Record]) -> None:
-        before = self.version
-        for record in records:
-            self._apply(record)
-        if self.version != before:
-            self.version = before + 1
+        changed = [record for record in records if self._take(record)]
+        if changed:
+            self.version += 1
+            for record in changed:
+                self._touch(record)
 
     def apply(self, record: Record) -> None:
         """A record from another console or a reloaded file (newest revision wins)."""
         self._apply(record)
+
+    def changed_since(self, version: int) -> list[str]:
+        """Ids of the entries changed after ``version``, oldest change first.
+
+        Lets a view that showed the notebook at ``version`` catch up row by row instead of
+        redrawing every entry; notepad changes move the version but name no entry. Costs
+        the number of entries changed since, not the size of the notebook.
+        """
+        out: list[str] = []
+        for note_id, at in reversed(self._changed.items()):
+            if at <= version:
+                break
+            out.append(note_id)
+        out.reverse()
+        return out
 
     # ---------------------------------------------------------------- entries
     def parse(self, line: str) -> Parsed:
@@ -277,8 +305,12 @@ class NoteBook:
         )
 
     def set_notepad(self, segment_id: str, text: str) -> Record:
-        """Save this author's notepad for a segment; unchanged text returns the current record."""
-        cleaned = clean_text(text)
+        """Save this author's notepad for a segment; unchanged text returns the current record.
+
+        The text is kept as typed, trailing spaces and blank lines included (only control
+        characters go): the notepad shows it again exactly when the segment comes back.
+        """
+        cleaned = clean_text(text, keep_ends=True)
         if len(cleaned) > NOTEPAD_LIMIT:
             raise NoteTooLong(len(cleaned), NOTEPAD_LIMIT, "notepad")
         rid = f"{self.author}:{segment_id}"
@@ -295,15 +327,27 @@ class NoteBook:
 
     # -------------------------------------------------------------- internals
     def _apply(self, record: Record) -> None:
+        if self._take(record):
+            self.version += 1
+            self._touch(record)
+
+    def _take(self, record: Record) -> bool:
+        """Keep ``record`` if it is newer than what is held; True when it was kept."""
         if record.kind not in ("note", "notepad"):
-            return
+            return False
         have = self._records.get(record.key)
         if have is not None and wins(have, record) is have:
-            return
+            return False
         self._records[record.key] = record
         if record.kind == "note":
             self._notes[record.id] = Note.from_record(record)
-        self.version += 1
+        return True
+
+    def _touch(self, record: Record) -> None:
+        """Note an entry's change at the current version (moved to the end of the log)."""
+        if record.kind == "note":
+            self._changed.pop(record.id, None)
+            self._changed[record.id] = self.version
 
     def _own(self, note_id: str) -> Record:
         have = self._records.get(("note", note_id))

@@ -23,16 +23,23 @@ _ESCAPES = re.compile(
 )
 
 
-def clean_text(value: object, limit: int | None = None, *, single_line: bool = False) -> str:
+def clean_text(
+    value: object, limit: int | None = None, *, single_line: bool = False, keep_ends: bool = False
+) -> str:
     """Return ``value`` as safe text: escapes and control characters removed, capped.
 
     ``single_line`` folds newlines and tabs to spaces (names, emails, topics).
+    ``keep_ends`` keeps leading and trailing whitespace (a notepad being typed in: the
+    blank line or space the writer just typed is part of what they are writing).
     """
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPES.sub("", text)
     text = _UNSAFE.sub("", text)
-    text = " ".join(text.split()) if single_line else text.strip()
+    if single_line:
+        text = " ".join(text.split())
+    elif not keep_ends:
+        text = text.strip()
     if limit is not None and len(text) > limit:
         keep = max(0, limit - len(TRUNCATION_MARK))
         text = text[:keep].rstrip() + TRUNCATION_MARK

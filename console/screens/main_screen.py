@@ -162,9 +162,14 @@ class MainScreen(Screen[None]):
     def on_facilitator_app_folder_changed(self, _message: object) -> None:
         self.refresh_view()
         from console.widgets.board_panel import BoardPanel
+        from console.widgets.notes_panel import NotesPanel
 
-        for board in self.query(BoardPanel):  # none until the deferred panels are mounted
+        # Messages posted to the screen do not reach its widgets: hand them the news. There
+        # are none until the deferred panels are mounted.
+        for board in self.query(BoardPanel):
             board.catch_up()
+        for notes in self.query(NotesPanel):
+            notes.poll()
 
     def on_facilitator_app_form_started(self, message: FacilitatorApp.FormStarted) -> None:
         self.query_one(SessionHeader).form_address = message.url

@@ -9,7 +9,7 @@ typed is lost) or None (the editor closes).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, tzinfo
 from typing import Any
 
 from rich.text import Text
@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 from console.markers import parse_due
 from console.notes import KINDS, Note
 from console.widgets.capture_line import KIND_LABELS
+from console.widgets.notes_list import CARRIED_GLYPH
 
 QUESTION_PROMPT_WIDTH = 70
 
@@ -31,6 +32,16 @@ SaveHandler = Callable[[dict[str, Any]], str | None]
 def _short(text: str, width: int = QUESTION_PROMPT_WIDTH) -> str:
     line = " ".join(text.split())
     return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def carried_sentence(note: Note, tz: tzinfo) -> str:
+    """Where a carried-over item came from, as a sentence (empty for other entries)."""
+    origin = note.carried_from
+    if origin is None:
+        return ""
+    words = origin.describe(tz)
+    by = f", where {origin.author} wrote it" if origin.author else ""
+    return f"{CARRIED_GLYPH} {words[:1].upper()}{words[1:]}{by}."
 
 
 class NoteEditor(ModalScreen[bool]):
@@ -44,6 +55,7 @@ class NoteEditor(ModalScreen[bool]):
     }
     NoteEditor VerticalScroll { height: auto; max-height: 1fr; }
     NoteEditor Label { margin-top: 1; color: $text-muted; }
+    NoteEditor #editor-carried { color: $accent; }
     NoteEditor #editor-text { height: 6; }
     NoteEditor SelectionList { height: auto; max-height: 6; }
     NoteEditor .row { height: auto; }
@@ -66,8 +78,10 @@ class NoteEditor(ModalScreen[bool]):
         questions: Sequence[tuple[str, str]],
         today: date,
         on_save: SaveHandler,
+        tz: tzinfo = UTC,
     ) -> None:
         super().__init__()
+        self.tz = tz
         self.note = note
         self.themes = tuple(themes)
         self.segments = list(segments)
@@ -79,6 +93,8 @@ class NoteEditor(ModalScreen[bool]):
         note = self.note
         with Vertical():
             yield Static(Text(f"Edit {KIND_LABELS[note.kind].lower()} by {note.author}"))
+            if note.carried_from is not None:
+                yield Static(Text(carried_sentence(note, self.tz)), id="editor-carried")
             with VerticalScroll():
                 yield Label("Text")
                 yield TextArea(note.text, soft_wrap=True, tab_behavior="focus", id="editor-text")

@@ -2,15 +2,19 @@
 
 Cells are ``rich.text.Text``: entry text is whatever a note-taker typed or pasted and is
 never read as markup. Rows are keyed by entry id, so an added or edited entry touches one
-row and the cursor stays where the user left it.
+row and the cursor stays where the user left it. ``patch`` puts a new row straight into its
+place in the notebook's order (found by bisect; the table itself only appends, so rows are
+reordered once per batch), which is how another console's change arrives.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -24,6 +28,15 @@ from console.notes import Note
 
 TEXT_WIDTH = 60
 """Characters of an entry's first line shown in the list (the editor shows all of it)."""
+REBUILD_AFTER = 64
+"""More rows than this to remove at once: a fresh table is cheaper than removing each."""
+CARRIED_GLYPH = "↪"
+"""Marks an action item carried over from an earlier session (the Segment column says which)."""
+CARRIED_LABEL = f"{CARRIED_GLYPH} carried over"
+"""Leads the entry's text in the list: the narrow panel may not reach the Segment column."""
+
+SortKey = tuple[datetime, str]
+"""(created_at, id): the notebook's order, oldest first."""
 
 _SEGMENT_WORD = re.compile(r"(?i)^seg(?:ment)?:(?P<value>\S+)$")
 
@@ -93,6 +106,14 @@ def first_line(text: str, width: int = TEXT_WIDTH) -> str:
     return line + (" …" if rest.strip() else "")
 
 
+def clock_time(moment: datetime, tz: ZoneInfo) -> str:
+    """``HH:MM`` in the agenda's zone; a stamp at the edge of time (year 1) shows as ``--:--``."""
+    try:
+        return moment.astimezone(tz).strftime("%H:%M")
+    except (OverflowError, ValueError):
+        return "--:--"
+
+
 class NotesList(DataTable[Text]):
     """The entries of one kind, oldest first; the newest is at the bottom, as typed."""
 
@@ -145,6 +166,10 @@ class NotesList(DataTable[Text]):
         self.me = me
         self.segment_title = segment_title
         self._shown: list[str] = []
+        """Ids of the rows, in the table's order."""
+        self._order: list[SortKey] = []
+        """The sort key of each row, beside ``_shown`` (kept sorted, for bisect)."""
+        self._keys: dict[str, SortKey] = {}
         self._cells: dict[str, tuple[Text, ...]] = {}
         self._stamps: dict[str, tuple[int, str]] = {}
         """(revision, save state) each shown row was built from."""
@@ -173,79 +198,150 @@ class NotesList(DataTable[Text]):
             mark = Text("✓" if note.done else "○", style="green" if note.done else "bold")
         else:
             mark = Text(" ")
+        entry = Text(style=style + (" strike" if note.done else ""))
+        if note.carried_from is not None:
+            entry.append(CARRIED_LABEL, style="bold cyan")
+            entry.append(" · ")
+            entry.append(first_line(note.text, TEXT_WIDTH - len(CARRIED_LABEL) - 3))
+        else:
+            entry.append(first_line(note.text))
         row: list[Text] = [
             mark,
-            Text(note.created_at.astimezone(self.tz).strftime("%H:%M"), style=style),
-            Text(first_line(note.text), style=style + (" strike" if note.done else "")),
+            Text(clock_time(note.created_at, self.tz), style=style),
+            entry,
             Text(" ".join(f"#{t}" for t in note.themes), style=style),
         ]
         if self.kind == "action":
             row.append(Text(note.owner or "", style=style))
             row.append(Text(note.due.isoformat() if note.due else "", style=style))
-        row.append(Text(self.segment_title(note.segment_id), style=style))
+        row.append(self._segment_cell(note, style))
         row.append(Text(note.author if mine else f"{note.author} (ro)", style=style))
         return tuple(row)
 
+    def _segment_cell(self, note: Note, style: str) -> Text:
+        """The segment, or for a carried-over item where it came from, in words."""
+        title = self.segment_title(note.segment_id)
+        if note.carried_from is None:
+            return Text(title, style=style)
+        words = note.carried_from.describe(self.tz)
+        cell = Text(f"{title} · " if title else "", style=style)
+        cell.append(f"{CARRIED_GLYPH} {words}", style="cyan")
+        return cell
+
     def show(self, notes: Sequence[Note], states: Mapping[str, str] | None = None) -> None:
-        """Show exactly ``notes`` in this order, touching only the rows that changed."""
+        """Show exactly ``notes`` (in the notebook's order), touching only the rows that changed.
+
+        A few rows gone are removed one by one; many (a filter that narrows the list) make a
+        fresh table, cheaper than removing them one at a time.
+        """
         states = states or {}
-        ids = [n.id for n in notes]
-        fresh: dict[str, tuple[Text, ...]] = {}
-        stamps: dict[str, tuple[int, str]] = {}
-        for n in notes:  # rebuild cells only for entries that changed since last shown
-            stamp = (n.rev, states.get(n.id, ""))
-            stamps[n.id] = stamp
-            have = self._cells.get(n.id)
-            fresh[n.id] = (
-                have
-                if have is not None and self._stamps.get(n.id) == stamp
-                else (self.cells(n, stamp[1]))
-            )
-        self._stamps = stamps
-        if ids[: len(self._shown)] != self._shown:
-            self._rebuild(ids, fresh)
+        wanted = {n.id for n in notes}
+        gone = [note_id for note_id in self._shown if note_id not in wanted]
+        if len(gone) > REBUILD_AFTER:
+            self._rebuild(notes, states)
             return
-        for note_id in self._shown:
-            if fresh[note_id] is not self._cells[note_id]:
-                self._update_row(note_id, fresh[note_id])
-        for note_id in ids[len(self._shown) :]:
-            self.add_row(*fresh[note_id], key=note_id)
-            self._cells[note_id] = fresh[note_id]
-        self._shown = ids
+        self.patch([(n, states.get(n.id, "")) for n in notes], gone)
+
+    def patch(self, upserts: Iterable[tuple[Note, str]] = (), drops: Iterable[str] = ()) -> None:
+        """Add, update in place and remove rows; the cursor stays on the entry it was on.
+
+        ``upserts`` are entries with their save state: a new entry goes to its place in the
+        order (oldest first), a changed one is redrawn where it is, an unchanged one costs a
+        comparison. ``drops`` are ids to take away (unknown ids are ignored).
+        """
+        keep = self.current_id
+        for note_id in drops:
+            self._remove(note_id)
+        out_of_place = False
+        for note, state in upserts:
+            key: SortKey = (note.created_at, note.id)
+            stamp = (note.rev, state)
+            have = self._keys.get(note.id)
+            if have == key:
+                if self._stamps[note.id] != stamp:
+                    self._stamps[note.id] = stamp
+                    self._update_row(note.id, self.cells(note, state))
+                continue
+            if have is not None:  # its time changed: it moves
+                self._remove(note.id)
+            at = bisect.bisect(self._order, key)
+            self._order.insert(at, key)
+            self._shown.insert(at, note.id)
+            self._keys[note.id] = key
+            self._stamps[note.id] = stamp
+            cells = self._cells[note.id] = self.cells(note, state)
+            self.add_row(*cells, key=note.id)
+            out_of_place |= at != len(self._shown) - 1
+        if out_of_place:
+            self._reorder()
+        if keep is not None and keep in self._keys:
+            row = self.row_of(keep)
+            if row != self.cursor_row:
+                self.move_cursor(row=row, animate=False)
 
     def upsert(self, note: Note, state: str = "") -> None:
         """One entry added or changed (the quick path after Enter)."""
-        cells = self.cells(note, state)
-        self._stamps[note.id] = (note.rev, state)
-        if note.id in self._cells:
-            if cells != self._cells[note.id]:
-                self._update_row(note.id, cells)
-            return
-        self.add_row(*cells, key=note.id)
-        self._cells[note.id] = cells
-        self._shown.append(note.id)
+        self.patch([(note, state)])
 
     def drop(self, note_id: str) -> None:
-        if note_id not in self._cells:
-            return
-        with contextlib.suppress(RowDoesNotExist):
-            self.remove_row(note_id)
-        del self._cells[note_id]
-        self._shown.remove(note_id)
+        if note_id in self._keys:
+            self.patch(drops=[note_id])
+
+    def reset(self) -> None:
+        """Forget every row: the next ``show`` builds each one again."""
+        self.clear()
+        self._shown, self._order = [], []
+        self._keys, self._cells, self._stamps = {}, {}, {}
 
     @property
     def shown_ids(self) -> list[str]:
         return list(self._shown)
 
-    def _rebuild(self, ids: list[str], fresh: dict[str, tuple[Text, ...]]) -> None:
+    def shows(self, note_id: str) -> bool:
+        return note_id in self._keys
+
+    def row_of(self, note_id: str) -> int:
+        """The row an entry is on (raises KeyError when it is not shown)."""
+        return bisect.bisect_left(self._order, self._keys[note_id])
+
+    def _remove(self, note_id: str) -> None:
+        key = self._keys.pop(note_id, None)
+        if key is None:
+            return
+        at = bisect.bisect_left(self._order, key)
+        del self._order[at]
+        del self._shown[at]
+        del self._cells[note_id]
+        del self._stamps[note_id]
+        with contextlib.suppress(RowDoesNotExist):
+            self.remove_row(note_id)
+
+    def _reorder(self) -> None:
+        """Put the table's rows in ``_shown``'s order (rows are added at the bottom).
+
+        DataTable sorts by cell values only, so each row is found by its first cell, a
+        ``Text`` made for that row alone.
+        """
+        place = {id(self._cells[note_id][0]): at for at, note_id in enumerate(self._shown)}
+        self.sort("mark", key=lambda mark: place[id(mark)])
+
+    def _rebuild(self, notes: Sequence[Note], states: Mapping[str, str]) -> None:
         keep = self.current_id
-        self.clear()
-        for note_id in ids:
-            self.add_row(*fresh[note_id], key=note_id)
-        self._shown = ids
-        self._cells = fresh
-        if keep in fresh:
-            self.move_cursor(row=ids.index(keep), animate=False)
+        cells = self._cells
+        stamps = self._stamps
+        self.reset()
+        for note in notes:
+            state = states.get(note.id, "")
+            stamp = (note.rev, state)
+            row = cells.get(note.id) if stamps.get(note.id) == stamp else None
+            self._cells[note.id] = row = row if row is not None else self.cells(note, state)
+            self._stamps[note.id] = stamp
+            self._keys[note.id] = key = (note.created_at, note.id)
+            self._order.append(key)
+            self._shown.append(note.id)
+            self.add_row(*row, key=note.id)
+        if keep in self._keys:
+            self.move_cursor(row=self.row_of(keep), animate=False)
 
     def _update_row(self, note_id: str, cells: tuple[Text, ...]) -> None:
         for column, value in zip(self.columns, cells, strict=True):

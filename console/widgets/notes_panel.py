@@ -3,7 +3,9 @@
 The panel turns intent into calls on ``session.notebook`` and hands the records it returns
 to ``app.persist`` in a worker: Enter never waits on the disk, and a row shows ``…`` until
 its record is on disk (``!`` if the write failed). Other consoles' entries arrive through
-the notebook (the app merges the folder); the panel notices the notebook's version change.
+the notebook (the app merges the folder); the panel notices the notebook's version change
+and asks it which entries changed since the version it shows, so one remote change costs
+one row (added, redrawn or removed in place), not a pass over 5,000 entries.
 """
 
 from __future__ import annotations
@@ -71,7 +73,11 @@ class NotesPanel(Vertical):
         super().__init__(id=id, classes=classes)
         self.notepad_tab = notepad_tab
         self._version = -1
-        self._seen_signature: tuple[int, int] = (-1, -1)
+        """The notebook's version the lists show (every change up to it is on screen)."""
+        self._counted: dict[str, tuple[str, bool]] = {}
+        """(kind, open) of every entry not deleted, for the tab counts."""
+        self._totals: dict[str, int] = dict.fromkeys(KINDS, 0)
+        self._open_actions = 0
         self._states: dict[str, str] = {}
         self._filter = NoteFilter()
         self._filter_problems: list[str] = []
@@ -132,14 +138,21 @@ class NotesPanel(Vertical):
 
     def poll(self) -> None:
         """Catch up with other consoles' entries and with the segment in play."""
-        notebook = self.session.notebook
-        if notebook.version != self._version:
-            # a notepad save also moves the version; the lists only care about entries
-            signature = self._signature()
-            if signature != self._seen_signature:
-                self.refresh_lists()
-            self._version = notebook.version
+        if self.session.notebook.version != self._version:
+            self.catch_up()
         self.follow_segment()
+
+    def catch_up(self) -> None:
+        """Apply the entries changed since the lists were last brought up to date, row by row.
+
+        A notepad save also moves the version but names no entry: then nothing is redrawn.
+        """
+        notebook = self.session.notebook
+        changed = notebook.changed_since(self._version)
+        self._version = notebook.version
+        if changed:
+            self._place([notebook.get(note_id) for note_id in changed])
+            self._label_tabs()
 
     def follow_segment(self) -> None:
         if not self.notepad_tab:
@@ -154,33 +167,62 @@ class NotesPanel(Vertical):
 
     # ------------------------------------------------------------------ lists
     def refresh_lists(self) -> None:
-        """Show the notebook as it is now, through the filter (only changed rows repaint)."""
+        """Show the whole notebook through the filter (at mount, and when the filter changes).
+
+        Only rows that changed are redrawn; a filter that hides many rows makes fresh tables.
+        """
         notebook = self.session.notebook
         by_kind: dict[str, list[Note]] = {k: [] for k in KINDS}
-        totals = dict.fromkeys(KINDS, 0)
-        open_actions = 0
+        self._counted = {}
+        self._totals = dict.fromkeys(KINDS, 0)
+        self._open_actions = 0
         for note in notebook.notes():
-            totals[note.kind] += 1
-            open_actions += note.open
+            self._count(note)
             if self._filter.match(note):
                 by_kind[note.kind].append(note)
         for kind, notes in by_kind.items():
             self._lists[kind].show(notes, self._states)
         self._version = notebook.version
-        self._seen_signature = self._signature()
-        self._label_tabs(totals, {k: len(v) for k, v in by_kind.items()}, open_actions)
+        self._label_tabs()
 
-    def _signature(self) -> tuple[int, int]:
-        """Changes whenever an entry is added or revised (revisions only grow)."""
-        notes = self.session.notebook.notes(include_deleted=True)
-        return len(notes), sum(n.rev for n in notes)
+    def _place(self, notes: list[Note]) -> None:
+        """Put changed entries where they belong now: added, redrawn or removed, per list."""
+        upserts: dict[str, list[tuple[Note, str]]] = {k: [] for k in KINDS}
+        drops: dict[str, list[str]] = {k: [] for k in KINDS}
+        for note in notes:
+            self._count(note)
+            visible = not note.deleted and self._filter.match(note)
+            for kind, lst in self._lists.items():
+                if visible and kind == note.kind:
+                    upserts[kind].append((note, self._states.get(note.id, "")))
+                elif lst.shows(note.id):
+                    drops[kind].append(note.id)
+        for kind, lst in self._lists.items():
+            if upserts[kind] or drops[kind]:
+                lst.patch(upserts[kind], drops[kind])
 
-    def _label_tabs(self, totals: dict[str, int], shown: dict[str, int], open_actions: int) -> None:
+    def _count(self, note: Note) -> None:
+        """Keep the tab counts right for one entry (its old kind and state taken off first)."""
+        old = self._counted.pop(note.id, None)
+        if old is not None:
+            self._totals[old[0]] -= 1
+            self._open_actions -= old[1]
+        if not note.deleted:
+            self._counted[note.id] = (note.kind, note.open)
+            self._totals[note.kind] += 1
+            self._open_actions += note.open
+
+    def _label_tabs(self) -> None:
         tabs = self.query_one(TabbedContent)
+        totals, open_actions = self._totals, self._open_actions
+        shown = {kind: lst.row_count for kind, lst in self._lists.items()}
         for kind in KINDS:
             count = f"{shown[kind]}/{totals[kind]}" if self._filter.active else str(totals[kind])
             extra = f", {open_actions} open" if kind == "action" and open_actions else ""
-            tabs.get_tab(f"pane-{kind}").label = f"{PANE_TITLES[kind]} {count}{extra}"
+            label = f"{PANE_TITLES[kind]} {count}{extra}"
+            tab = tabs.get_tab(f"pane-{kind}")
+            if str(tab.label) != label:
+                tab.label = label
         words = (
             [f"{sum(shown.values())} of {sum(totals.values())} shown"]
             if self._filter.active
@@ -191,28 +233,18 @@ class NotesPanel(Vertical):
         )
 
     def _show_one(self, note: Note) -> None:
-        """The quick path after a local change: one row, no full pass over 5,000 entries."""
-        for kind, lst in self._lists.items():
-            if kind != note.kind or note.deleted or not self._filter.match(note):
-                lst.drop(note.id)
-        if not note.deleted and self._filter.match(note):
-            self._lists[note.kind].upsert(note, self._states.get(note.id, ""))
-        self._version = self.session.notebook.version
-        if self._count_timer is None:  # one recount for a burst of changes
+        """The quick path after a local change: one row, no pass over 5,000 entries.
+
+        The lists' version is left alone: the next catch-up passes this entry again (one
+        comparison) and brings in whatever other consoles changed meanwhile.
+        """
+        self._place([note])
+        if self._count_timer is None:  # one relabel for a burst of changes
             self._count_timer = self.set_timer(COUNT_DELAY, self._recount)
 
     def _recount(self) -> None:
         self._count_timer = None
-        if self._version == self.session.notebook.version:
-            self._seen_signature = self._signature()  # local changes are already shown
-        totals = dict.fromkeys(KINDS, 0)
-        shown = dict.fromkeys(KINDS, 0)
-        open_actions = 0
-        for note in self.session.notebook.notes():
-            totals[note.kind] += 1
-            open_actions += note.open
-            shown[note.kind] += self._filter.match(note)
-        self._label_tabs(totals, shown, open_actions)
+        self._label_tabs()
 
     # ------------------------------------------------------------------ saving
     def _stage(self, records: list[Record], note_ids: list[str]) -> None:
@@ -251,7 +283,9 @@ class NotesPanel(Vertical):
             return
         self._stage([record], [note.id])
         self._show_one(note)
-        self._lists[note.kind].move_cursor(row=self._lists[note.kind].row_count - 1)
+        lst = self._lists[note.kind]
+        if lst.shows(note.id):  # a filter may hide it
+            lst.move_cursor(row=lst.row_of(note.id))
         event.capture.accepted(f"→ {PANE_TITLES[note.kind]}: {first_line(note.text, 40)} · saving…")
 
     def _add_entry(self, text: str, kind: str) -> tuple[Note, Record]:
@@ -372,7 +406,7 @@ class NotesPanel(Vertical):
             except (PermissionError, ValueError, KeyError) as exc:
                 return str(exc)
             self._stage([record], [note.id])
-            self.refresh_lists()
+            self._show_one(session.notebook.get(note.id))
             return None
 
         self.app.push_screen(
@@ -383,6 +417,7 @@ class NotesPanel(Vertical):
                 questions=[(q.key, q.text) for q in session.board.questions()],
                 today=self.facilitator.now().astimezone(session.agenda.tz).date(),
                 on_save=on_save,
+                tz=session.agenda.tz,
             )
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,16 @@ from console.carry_over import carry_over_records
 from console.live_session import LiveSession
 from console.notes import NoteBook
 from console.session_setup import prepare
+from console.sessions import find_session
 from console.store import SessionFolder
 from console.store_errors import StoreError
-from tests.data.report.fixture_session import FACILITATOR, NOW, SESSION_ID, make_fixture
+from tests.data.report.fixture_session import (
+    FACILITATOR,
+    NOTE_TAKER,
+    NOW,
+    SESSION_ID,
+    make_fixture,
+)
 
 
 @pytest.fixture
@@ -114,3 +122,23 @@ def test_live_session_opens_with_carried_items(root: Path) -> None:
         assert len(again.board.questions()) == 4
     finally:
         again.close()
+
+
+def test_carried_action_items_name_the_earlier_session(root: Path) -> None:
+    """The note panes say where an item came from without opening the earlier session."""
+    later = _next_session(root)
+    earlier = find_session(root, SESSION_ID).info
+    records = carry_over_records(later, SESSION_ID, FACILITATOR, lambda: NOW)
+    notebook = NoteBook(FACILITATOR, lambda: NOW, ["drills", "building-access", "funding"])
+    notebook.load(records)
+    actions = notebook.notes(kind="action")
+    assert len(actions) == 2
+    for note in actions:
+        assert note.carried_over and note.carried_from is not None
+        assert note.carried_from.session == SESSION_ID
+        assert note.carried_from.title == earlier.title
+        assert note.carried_from.started_at == earlier.started_at
+        day = earlier.started_at.date() if earlier.started_at else None
+        assert note.carried_from.describe(UTC) == (f"carried over from “{earlier.title}” of {day}")
+    authors = {n.carried_from.author for n in actions if n.carried_from}
+    assert authors and authors <= {FACILITATOR, NOTE_TAKER}

@@ -38,7 +38,7 @@ class NotesScreen(Screen[None]):
     NotesScreen #notes-main { width: 3fr; }
     NotesScreen #notes-side { width: 2fr; min-width: 30; }
     NotesScreen #notes-clock { height: auto; max-height: 40%; border: round $primary; }
-    NotesScreen #notes-countdown { height: 1; padding: 0 1; text-style: bold; }
+    NotesScreen #notes-countdown { height: auto; padding: 0 1; text-style: bold; }
     NotesScreen #notes-board { height: 1fr; }
     NotesScreen #screen-notepad { height: 1fr; }
     """
@@ -86,7 +86,7 @@ class NotesScreen(Screen[None]):
             [TimelineRow(r.title, r.when, r.length, r.delta, r.state) for r in timeline(clock, tz)]
         )
         view = countdown(clock, tz)
-        caption = view.caption.replace(" · s to start now", "").replace(" · s to start", "")
+        caption = view.caption.partition("\n")[0]  # the first line; the notes need the room
         self.query_one("#notes-countdown", Static).update(
             Text(f"{view.time_text}  {view.state.upper()}  {caption}")
         )

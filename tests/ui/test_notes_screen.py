@@ -151,3 +151,17 @@ async def test_an_entry_from_another_console_appears_as_theirs(tmp_path: Path) -
         await until(lambda: concerns.shown_ids == ["from-sam"], pilot)
         row = [c.plain for c in concerns.get_row_at(0)]
         assert "Sam (ro)" in row and "Heard from Sam" in row
+
+
+async def test_a_note_takers_countdown_says_a_far_start_in_full_at_80x24(tmp_path: Path) -> None:
+    now = FakeNow(datetime(2026, 11, 29, 15, 0, tzinfo=UTC))  # the agenda says 17 Dec 2025
+    sid = _facilitator_session(tmp_path, now)
+    app = make_app(
+        tmp_path / "data", tmp_path / "cfg", now, role="notes", author="Sam", session=sid
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one("#notes-countdown")
+        words = " ".join(str(line.render()).split())
+        assert "planned for Wed 17 Dec 2025" in words and "days ago)" in words, words
+        assert line.size.height >= 2  # wrapped, not cut at the pane's edge

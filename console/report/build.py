@@ -7,7 +7,7 @@ machines are folded in with ``console.records.merge`` before anything is read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
@@ -27,13 +27,13 @@ from console.report.model import (
     SegmentRow,
     ThemeGroup,
 )
+from console.report.names import Names
+from console.report.quiet_gc import collector_paused
 from console.report.redact import asker_fields
 from console.sessions import FEED_CACHE_FILE, SessionFolder
 from console.textclean import clean_text
 
 NO_THEME = "No theme"
-SegLookup = Callable[[str | None], str | None]
-Label = Callable[[str], str]
 
 
 def find_agenda(ref: str) -> tuple[Agenda | None, str | None]:
@@ -45,13 +45,15 @@ def find_agenda(ref: str) -> tuple[Agenda | None, str | None]:
 
 
 def _iso(moment: datetime | None, zone: tzinfo) -> str | None:
-    return None if moment is None else moment.astimezone(zone).isoformat(timespec="seconds")
+    # isoformat(timespec="seconds"); positional arguments skip a slow keyword parse in C.
+    return None if moment is None else moment.astimezone(zone).isoformat("T", "seconds")
 
 
 def _minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 60.0, 1)
 
 
+@collector_paused()
 def build_report(
     folder: SessionFolder,
     *,
@@ -63,7 +65,8 @@ def build_report(
 ) -> ReportData:
     """Read ``folder`` (plus ``extra`` records, e.g. copied files) into a report."""
     found, warnings = folder.read_all()
-    records = merge(found.values(), extra)
+    copied = list(extra)
+    records = merge(found.values(), copied) if copied else found
     notes_warning = None
     if agenda is None:
         agenda, notes_warning = find_agenda(folder.info.agenda)
@@ -72,15 +75,8 @@ def build_report(
     info = folder.info
     values = list(records.values())
 
-    seg_titles = {s.id: s.title for s in agenda.segments} if agenda else {}
-    theme_labels = {t.id: t.label for t in agenda.themes} if agenda else {}
-    theme_ids = list(theme_labels)
-
-    def seg(sid: str | None) -> str | None:
-        return None if sid is None else seg_titles.get(sid, clean_text(sid, single_line=True))
-
-    def label(tid: str) -> str:
-        return theme_labels.get(tid, clean_text(tid, single_line=True))
+    names = Names(agenda)
+    theme_ids = names.theme_ids
 
     segments = _segment_rows(agenda, values, now, zone, all_warnings)
     questions = _question_rows(
@@ -90,18 +86,15 @@ def build_report(
         theme_ids,
         include_dismissed,
         with_names,
-        seg,
-        label,
+        names,
         zone,
         all_warnings,
     )
     board_counts = questions[1]
     notebook = NoteBook("report", lambda: now, theme_ids)
     notebook.load(values)
-    notes = tuple(
-        _note_row(n, records.get(("note", n.id)), seg, label, zone) for n in notebook.notes()
-    )
-    notepads = _notepads(notebook, values, seg)
+    notes = tuple(_note_row(n, records.get(("note", n.id)), names, zone) for n in notebook.notes())
+    notepads = _notepads(notebook, values, names)
     rows = questions[0]
     counts = _counts(board_counts, rows, notes, include_dismissed)
     start = info.started_at or (agenda.scheduled_start if agenda else None) or info.created_at
@@ -122,7 +115,7 @@ def build_report(
         questions=rows,
         notes=notes,
         notepads=notepads,
-        themes=_theme_groups(theme_ids, label, notes, rows),
+        themes=_theme_groups(theme_ids, names, notes, rows),
         counts=counts,
         include_dismissed=include_dismissed,
         with_names=with_names,
@@ -171,8 +164,7 @@ def _question_rows(
     theme_ids: list[str],
     include_dismissed: bool,
     with_names: bool,
-    seg: SegLookup,
-    label: Label,
+    names: Names,
     zone: tzinfo,
     warnings: list[str],
 ) -> tuple[tuple[QuestionRow, ...], dict[str, int]]:
@@ -187,16 +179,15 @@ def _question_rows(
         # One cache holds every source, ids prefixed with the board label (console.board_feeds).
         for source, feed in unpack(cached.questions).items():
             board.update_feed(source, feed, None)
-    views = board.questions(include_merged=True)
-    views.sort(key=_arrival)
-    rows: list[QuestionRow] = []
-    number = 0
-    for q in views:
-        if q.status == "dismissed" and not include_dismissed:
-            continue
-        number += 1
-        rows.append(_question_row(number, q, with_names, seg, label, zone))
-    return tuple(rows), board.counts()
+    # Every question, merged ones too; arrival order is total (keys are unique), so the
+    # board's own sorted lists are not needed.
+    views = sorted(map(board.get, board.keys()), key=_arrival)
+    if not include_dismissed:
+        views = [q for q in views if q.status != "dismissed"]
+    rows = tuple(
+        _question_row(number, q, with_names, names, zone) for number, q in enumerate(views, 1)
+    )
+    return rows, board.counts()
 
 
 def _arrival(q: Question) -> tuple[bool, float, str]:
@@ -205,9 +196,10 @@ def _arrival(q: Question) -> tuple[bool, float, str]:
 
 
 def _question_row(
-    number: int, q: Question, with_names: bool, seg: SegLookup, label: Label, zone: tzinfo
+    number: int, q: Question, with_names: bool, names: Names, zone: tzinfo
 ) -> QuestionRow:
     asker, email = asker_fields(q, with_names)
+    themes, theme_ids = names.themes(q.themes)
     return QuestionRow(
         number=number,
         key=clean_text(q.key, single_line=True),
@@ -216,13 +208,13 @@ def _question_row(
         email=email,
         status=q.status,
         votes=q.votes,
-        themes=tuple(label(t) for t in q.themes),
-        theme_ids=tuple(clean_text(t, single_line=True) for t in q.themes),
-        answer_note=clean_text(q.answer_note),
+        themes=themes,
+        theme_ids=theme_ids,
+        answer_note=clean_text(q.answer_note) if q.answer_note else "",
         origin=q.origin,
         submitted_at=_iso(q.submitted_at, zone),
-        arrived_segment=seg(q.arrived_segment_id),
-        answered_segment=seg(q.answered_segment_id),
+        arrived_segment=names.segment(q.arrived_segment_id),
+        answered_segment=names.segment(q.answered_segment_id),
         merged_into=q.merged_into,
         duplicates=len(q.duplicates),
         carried_over=q.carried_over,
@@ -230,28 +222,27 @@ def _question_row(
     )
 
 
-def _note_row(
-    note: Note, record: Record | None, seg: SegLookup, label: Label, zone: tzinfo
-) -> NoteRow:
+def _note_row(note: Note, record: Record | None, names: Names, zone: tzinfo) -> NoteRow:
     carried = record is not None and record.data.get("carried_over") is True
+    themes, theme_ids = names.themes(note.themes)
     return NoteRow(
         id=note.id,
         kind=note.kind,
         text=clean_text(note.text),
-        themes=tuple(label(t) for t in note.themes),
-        theme_ids=tuple(clean_text(t, single_line=True) for t in note.themes),
-        owner=clean_text(note.owner, single_line=True) or None,
+        themes=themes,
+        theme_ids=theme_ids,
+        owner=(names.line(note.owner) or None) if note.owner else None,
         due=note.due.isoformat() if note.due else None,
         done=note.done,
-        segment=seg(note.segment_id),
+        segment=names.segment(note.segment_id),
         question_key=note.question_key,
-        author=clean_text(note.author, single_line=True),
-        created_at=note.created_at.astimezone(zone).isoformat(timespec="seconds"),
+        author=names.line(note.author),
+        created_at=note.created_at.astimezone(zone).isoformat("T", "seconds"),
         carried_over=carried,
     )
 
 
-def _notepads(notebook: NoteBook, records: list[Record], seg: SegLookup) -> tuple[NotepadRow, ...]:
+def _notepads(notebook: NoteBook, records: list[Record], names: Names) -> tuple[NotepadRow, ...]:
     segment_ids = list(
         dict.fromkeys(
             str(r.data.get("segment_id"))
@@ -264,7 +255,7 @@ def _notepads(notebook: NoteBook, records: list[Record], seg: SegLookup) -> tupl
         for author in notebook.notepad_authors(sid):
             text = clean_text(notebook.notepad(sid, author))
             if text:
-                out.append(NotepadRow(seg(sid) or sid, clean_text(author, single_line=True), text))
+                out.append(NotepadRow(names.segment(sid) or sid, names.line(author), text))
     return tuple(out)
 
 
@@ -290,9 +281,9 @@ def _counts(
 
 
 def _theme_groups(
-    theme_ids: list[str], label: Label, notes: tuple[NoteRow, ...], rows: tuple[QuestionRow, ...]
+    theme_ids: list[str], names: Names, notes: tuple[NoteRow, ...], rows: tuple[QuestionRow, ...]
 ) -> tuple[ThemeGroup, ...]:
-    order = [label(t) for t in theme_ids]
+    order = [names.label(t) for t in theme_ids]
     concerns = [n for n in notes if n.kind == "concern"]
     for n in concerns:
         order.extend(t for t in n.themes if t not in order)

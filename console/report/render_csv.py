@@ -21,6 +21,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: object) -> str | int | float:
     """A value fit for a spreadsheet cell; text that looks like a formula is neutralised."""
+    if type(value) is str:  # most cells, so tested first (subclasses go through str() below)
+        return "'" + value if value.startswith(_FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -35,8 +37,7 @@ def _csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headers)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+    writer.writerows(map(safe_cell, row) for row in rows)
     return BOM + buffer.getvalue()
 
 

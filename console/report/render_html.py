@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 from console.report.model import NoteRow, QuestionRow, ReportData
@@ -62,11 +63,15 @@ def _csp(style: str) -> str:
 
 def h(text: object) -> str:
     """Escape anything for HTML text and attribute values."""
-    return escape("" if text is None else str(text), quote=True)
+    if text is None:
+        return ""
+    return escape(text if type(text) is str else str(text), quote=True)
 
 
 def _multiline(text: str) -> str:
-    return "<br>".join(h(line) for line in text.split("\n"))
+    if "\n" not in text:
+        return escape(text, quote=True)
+    return "<br>".join(escape(line, quote=True) for line in text.split("\n"))
 
 
 def page(title: str, body: list[str], lang: str = "en") -> str:
@@ -93,20 +98,21 @@ def page(title: str, body: list[str], lang: str = "en") -> str:
 
 
 def table(caption: str, headers: Sequence[str], rows: list[list[str]], num: set[int]) -> list[str]:
-    """A table with a caption and column headers; cells arrive already escaped."""
+    """A table with a caption and column headers; rows hold one already escaped cell per
+    header (``num``: the columns to right-align)."""
     out = ["<table>", f"<caption>{h(caption)}</caption>", "<thead><tr>"]
     out += [f'<th scope="col">{h(x)}</th>' for x in headers]
     out.append("</tr></thead><tbody>")
-    for row in rows:
-        cells = "".join(
-            f'<td class="num">{c}</td>' if i in num else f"<td>{c}</td>" for i, c in enumerate(row)
-        )
-        out.append(f"<tr>{cells}</tr>")
+    cells = ('<td class="num">{}</td>' if i in num else "<td>{}</td>" for i in range(len(headers)))
+    row_html = "<tr>" + "".join(cells) + "</tr>"
+    out += [row_html.format(*row) for row in rows]
     out.append("</tbody></table>")
     return out
 
 
-def _tags(themes: Sequence[str]) -> str:
+@lru_cache(maxsize=256)
+def _tags(themes: tuple[str, ...]) -> str:
+    """Theme badges; rows share a handful of theme sets, so each is built once."""
     return "".join(f'<span class="tag">{h(t)}</span>' for t in themes)
 
 

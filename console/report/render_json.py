@@ -32,8 +32,12 @@ def render_json(data: ReportData) -> str:
     return "\n".join(lines) + "\n"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+"""Made once: ``json.dumps`` with options builds a new encoder for every item."""
+
+
 def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return _ENCODER.encode(value)
 
 
 def report_schema() -> dict[str, Any]:

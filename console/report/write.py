@@ -10,6 +10,7 @@ from pathlib import Path
 
 from console.atomic_storage import atomic_write_bytes
 from console.report.model import ReportData
+from console.report.quiet_gc import collector_paused
 from console.report.render_csv import TABLES, render_csv
 from console.report.render_html import render_html
 from console.report.render_json import render_json
@@ -19,6 +20,7 @@ FORMATS: tuple[str, ...] = ("md", "html", "csv", "json")
 EXTENSIONS = {"md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}
 
 
+@collector_paused()
 def render(data: ReportData, fmt: str) -> str:
     """One text for md, html and json (CSV has three tables: use ``render_csv``)."""
     if fmt == "md":
@@ -38,6 +40,7 @@ def csv_paths(out: Path) -> dict[str, Path]:
     return {t: out / f"{t}.csv" for t in TABLES}
 
 
+@collector_paused()
 def write_report(data: ReportData, fmt: str, out: Path) -> list[Path]:
     """Render and write; returns the files written (three for CSV)."""
     if fmt == "csv":

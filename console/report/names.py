@@ -1,0 +1,55 @@
+"""The names a report shows for agenda ids and staff, each cleaned once per build.
+
+Segment ids, theme ids and authors repeat on thousands of rows; cleaning each distinct
+value once instead of once per row is a good part of building a big report. A ``Names``
+lives for one ``build_report`` call only, so it never outlives the records it was read from.
+"""
+
+from __future__ import annotations
+
+from console.agenda import Agenda
+from console.textclean import clean_text
+
+ThemeNames = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+class Names:
+    """Agenda titles and labels, and single-line cleaning remembered for one build."""
+
+    def __init__(self, agenda: Agenda | None) -> None:
+        self._titles = {s.id: s.title for s in agenda.segments} if agenda else {}
+        self._labels = {t.id: t.label for t in agenda.themes} if agenda else {}
+        self._lines: dict[str, str] = {}
+        self._themes: dict[tuple[str, ...], ThemeNames] = {}
+
+    @property
+    def theme_ids(self) -> list[str]:
+        """The agenda's theme ids, in agenda order."""
+        return list(self._labels)
+
+    def line(self, text: str) -> str:
+        """``clean_text(text, single_line=True)``."""
+        out = self._lines.get(text)
+        if out is None:
+            out = self._lines[text] = clean_text(text, single_line=True)
+        return out
+
+    def segment(self, segment_id: str | None) -> str | None:
+        """The agenda's title for a segment id, else the id itself, cleaned."""
+        if segment_id is None:
+            return None
+        title = self._titles.get(segment_id)
+        return title if title is not None else self.line(segment_id)
+
+    def label(self, theme_id: str) -> str:
+        """The agenda's label for a theme id, else the id itself, cleaned."""
+        label = self._labels.get(theme_id)
+        return label if label is not None else self.line(theme_id)
+
+    def themes(self, theme_ids: tuple[str, ...]) -> ThemeNames:
+        """Labels and cleaned ids of a row's themes."""
+        out = self._themes.get(theme_ids)
+        if out is None:
+            labels = tuple(self.label(t) for t in theme_ids)
+            out = self._themes[theme_ids] = (labels, tuple(self.line(t) for t in theme_ids))
+        return out

@@ -32,6 +32,7 @@ from console.form_host import (
     starts_closed,
     wants_builtin_form,
 )
+from console.heap import keep_long_lived
 from console.intake.form_state import CLOSED, ENDED
 from console.live_session import LiveSession
 from console.records import Record
@@ -139,6 +140,7 @@ class FacilitatorApp(App[None]):
         mount_deferred = getattr(self.screen, "mount_deferred", None)
         if callable(mount_deferred):
             await mount_deferred()
+        keep_long_lived()  # the session as loaded (agenda, notes, decisions, widgets) stays
         self.follow_folder()
         if wants_builtin_form(self.session, self.source_args):
             self.start_form()

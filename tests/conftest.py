@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -31,6 +32,9 @@ def _isolated_home(
     monkeypatch.delenv("FACILITATOR_CONFIG_DIR", raising=False)
     monkeypatch.setenv("TZ", "UTC")
     yield
+    # A console freezes the heap once its session is loaded (console.heap); the test process
+    # runs hundreds of consoles, so hand the last one's objects back to the collector.
+    gc.unfreeze()
 
 
 def require_browser() -> None:

@@ -36,6 +36,7 @@ from console.feeds.cache import FeedCache
 from console.feeds.config import SourceConfig
 from console.feeds.errors import FeedError
 from console.feeds.poller import FeedPoller, FeedUpdate
+from console.heap import BIG_CHANGE, keep_long_lived
 from console.question import Question
 from console.records import Record
 from console.widgets.board_bindings import (
@@ -142,6 +143,7 @@ class BoardPanel(Vertical):
         self.repaints = 0
         """How many times the list was redrawn (tests check an unchanged poll adds none)."""
         self.counts = BoardCounts({}, 0, 0)
+        self._held_at_settle = 0
         self._cache_ready = asyncio.Event()
         self._cache_dirty = False
         self._cache_writing = False
@@ -247,6 +249,15 @@ class BoardPanel(Vertical):
         if cached is not None and self.polls:
             self.feeds.replay(cached)
             self.repaint()
+            self._settle_heap()
+
+    def _settle_heap(self) -> None:
+        """After a big intake (the first poll or the saved feed of a large session), keep the
+        collector's full passes off the questions now held (see ``console.heap``)."""
+        held = len(self.session.board.keys())
+        if held - self._held_at_settle >= BIG_CHANGE:
+            self._held_at_settle = held
+            keep_long_lived()
 
     async def _follow_cache(self) -> None:
         follower = CacheFollower(self.cache)
@@ -269,6 +280,7 @@ class BoardPanel(Vertical):
         applied = self.feeds.apply(message.label, message.update, self.session.segment_id)
         if applied.repaint:
             self.repaint()
+            self._settle_heap()
         else:
             self._show_status()
         self._save(applied.records)

@@ -156,3 +156,28 @@ async def test_the_cursor_row_looks_different_with_and_without_focus(tmp_path: P
         assert focused != blurred  # the cursor's colours follow the focus
         assert t.render_line(2) == t.render_line(2)  # other rows are drawn the same either way
     app.session.close()
+
+
+async def test_a_big_intake_freezes_the_heap_and_a_small_one_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.feeds.poller import FeedStatus, FeedUpdate
+    from console.widgets.board_panel import BoardPanel
+
+    frozen: list[int] = []
+    monkeypatch.setattr(board_panel_module, "keep_long_lived", lambda: frozen.append(1))
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+
+    def arrive(n: int) -> None:
+        qs = tuple(fq(i) for i in range(1, n + 1))
+        status = FeedStatus(True, f"{n} questions", BEFORE_START, BEFORE_START, n, "test")
+        panel(app).feed_arrived(BoardPanel.FeedArrived("form", FeedUpdate(qs, True, status)))
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        arrive(1_200)
+        assert frozen == [1]
+        arrive(1_210)  # ten more: not worth it
+        assert frozen == [1]
+        await app.settle()
+    app.session.close()

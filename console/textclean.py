@@ -33,9 +33,10 @@ def clean_text(
     blank line or space the writer just typed is part of what they are writing).
     """
     text = "" if value is None else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPES.sub("", text)
-    text = _UNSAFE.sub("", text)
+    if not text.isprintable():  # everything removed below is unprintable: most text skips it
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _ESCAPES.sub("", text)
+        text = _UNSAFE.sub("", text)
     if single_line:
         text = " ".join(text.split())
     elif not keep_ends:

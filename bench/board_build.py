@@ -68,6 +68,11 @@ def main() -> None:
         board.questions()
         return board
 
+    def counted() -> Board:
+        board = built()
+        board.counts()
+        return board
+
     def add10(b: Board) -> None:
         records = b.update_feed("form", grown, "s1")
         assert len(records) == 10
@@ -87,7 +92,14 @@ def main() -> None:
         ("add 10 + questions()", timed(built, lambda b: (add10(b), b.questions()), repeat)),
         ("unchanged update", timed(built, unchanged, repeat)),
         ("questions() again, unchanged", timed(built, lambda b: b.questions(), repeat)),
-        ("counts() + new_count()", timed(built, lambda b: (b.counts(), b.new_count()), repeat)),
+        (
+            "counts() + new_count(), first",
+            timed(built, lambda b: (b.counts(), b.new_count()), repeat),
+        ),
+        (
+            "add 10, then the counts",
+            timed(counted, lambda b: (add10(b), b.counts(), b.new_count()), repeat),
+        ),
     ]
     print(f"board_build: {N:,} questions, median of {repeat} runs (ms)")
     for name, ms in rows:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import platform
 import statistics
@@ -164,6 +165,7 @@ def main() -> None:
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
             runs.append(asyncio.run(one_run(Path(tmp))))
+        gc.unfreeze()  # one console per process: the next run must not inherit this heap
     print(
         f"machine: {platform.machine()} {os.cpu_count()} cpus, Python {platform.python_version()}"
         f", {platform.system()}; switch interval {sys.getswitchinterval() * 1000:.0f} ms"

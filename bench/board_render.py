@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import platform
 import statistics
@@ -122,6 +123,7 @@ def main() -> None:
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
             runs.append(asyncio.run(one_run(Path(tmp))))
+        gc.unfreeze()  # one console per process: the next run must not inherit this heap
     print(
         f"machine: {platform.machine()} {platform.processor() or ''} "
         f"{os.cpu_count()} cpus, Python {platform.python_version()}, {platform.system()}"

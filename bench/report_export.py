@@ -122,7 +122,7 @@ def main() -> None:
             print(
                 f"{fmt:>4}: median {statistics.median(times):.3f} s over {RUNS} runs "
                 f"(CPU {statistics.median(cpu):.3f} s; {len(data.questions):,} questions, "
-                f"{len(data.notes):,} notes; target 1 s)"
+                f"{len(data.notes):,} notes; budget 2 s)"
             )
         print(_load())
 

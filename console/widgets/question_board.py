@@ -151,6 +151,8 @@ class QuestionBoard(ScrollView, can_focus=True):
         self._keys: list[str] = []
         self._text_width = 20
         self._narrow = False
+        self._fitted_for = -1
+        self._fitted_compact = compact
         self._lines: LRUCache[tuple[str, int, bool, bool], tuple[Question, Strip]] = LRUCache(512)
         self._highlight_sent: str | None = None
         self.cursor_row = 0
@@ -173,20 +175,28 @@ class QuestionBoard(ScrollView, can_focus=True):
             self._lines.clear()
             self.refresh()
 
+    def on_mount(self) -> None:
+        self._update_virtual_size()
+
     def on_resize(self) -> None:
         self._fit_text_column()
 
     def _fit_text_column(self) -> None:
-        """Give the question column whatever width the other columns leave."""
-        self._narrow = self.scrollable_content_region.width < NARROW_BELOW
+        """Choose the columns for the width and give the question whatever the others leave.
+
+        Also called when drawing, with the width being drawn: after a zoom is undone the
+        resize can be handled before the region shrinks back.
+        """
+        region = self.scrollable_content_region.width
+        if region == self._fitted_for and self._fitted_compact == self.compact:
+            return
+        self._fitted_for, self._fitted_compact = region, self.compact
+        self._narrow = region < NARROW_BELOW
         pad = 2 * CELL_PADDING
         others = sum(w + pad for k, _, w in self.column_spec if k != "text")
-        available = self.scrollable_content_region.width - others - pad
-        width = max(10, available)
-        if width != self._text_width:
-            self._text_width = width
-            self._lines.clear()
-        self._update_virtual_size()
+        self._text_width = max(10, region - others - pad)
+        self._lines.clear()
+        self.refresh()
 
     def _update_virtual_size(self) -> None:
         """Rows plus the header line; no width, so there is never a horizontal scrollbar
@@ -344,6 +354,7 @@ class QuestionBoard(ScrollView, can_focus=True):
 
     # ---------------------------------------------------------------- render
     def render_line(self, y: int) -> Strip:
+        self._fit_text_column()
         width = self.scrollable_content_region.width
         base = self.rich_style
         if y == 0:

@@ -135,6 +135,8 @@ async def test_zoom_gives_the_board_the_screen_on_a_small_terminal(tmp_path: Pat
         await pilot.press("z")
         await pilot.pause()
         assert app.screen.maximized is None
+        assert [key for key, _, _ in t.column_spec] == ["votes", "status", "text"]  # narrow again
+        assert row_text(t, "form:2") == squeezed
     app.session.close()
 
 

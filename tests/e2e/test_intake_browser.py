@@ -163,3 +163,28 @@ async def test_form_works_with_javascript_off_and_closed_page_is_accessible(
     await assert_accessible(page, "closed page")
     await page.screenshot(path=str(ARTIFACTS / "intake_closed.png"), full_page=True)
     await context.close()
+
+
+async def test_closed_for_now_page_is_accessible_and_reopening_takes_questions(
+    server: IntakeServer, browser: Any
+) -> None:
+    from console.intake.form_state import CLOSED
+
+    await server.set_open(False, CLOSED)
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(server.url)
+    content = await page.content()
+    assert "The question form is closed" in content
+    assert "This session has ended" not in content
+    await assert_accessible(page, "closed-for-now page")
+    await page.screenshot(path=str(ARTIFACTS / "intake_closed_for_now.png"), full_page=True)
+
+    await server.set_open(True)
+    await page.goto(server.url)
+    await page.get_by_label("Your question").fill("Asked after the form reopened")
+    await page.get_by_role("button", name="Send question").click()
+    await page.wait_for_url("**/thanks?r=*")
+    texts = [q["text"] for q in (await read_api(server))["questions"]]
+    assert texts == ["Asked after the form reopened"]
+    await context.close()

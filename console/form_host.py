@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from console.feeds.config import SourceConfig
@@ -37,7 +38,18 @@ def make_server(session: LiveSession) -> IntakeServer:
     from console.intake.server import IntakeServer
 
     config = IntakeConfig(data_dir=session.folder.path / INTAKE_FOLDER)
-    return IntakeServer(config, form_info_from_agenda(session.agenda))
+    return IntakeServer(config, form_info_from_agenda(session.agenda, held_at(session)))
+
+
+def held_at(session: LiveSession) -> datetime | None:
+    """When the session is held, if not at its agenda's date: the real start of a clock rebased
+    on it, or now for one that will be (see ``RunOfShow.would_rebase``); None otherwise."""
+    clock = session.clock
+    if clock.rebased_from is not None:
+        return clock.planned_start
+    if clock.would_rebase():
+        return session.now()
+    return None
 
 
 def starts_closed(server: IntakeServer, session: LiveSession) -> bool:

@@ -72,10 +72,14 @@ def format_when(start: datetime, timezone: str | None = None) -> str:
     return f"{text} {zone}".strip()
 
 
-def form_info_from_agenda(agenda: Any) -> FormInfo:
+def form_info_from_agenda(agenda: Any, held_at: datetime | None = None) -> FormInfo:
     """Build ``FormInfo`` from anything with ``title``, ``host``, ``scheduled_start``,
-    ``timezone`` and ``themes`` (each with ``id`` and ``label``)."""
-    start = getattr(agenda, "scheduled_start", None)
+    ``timezone`` and ``themes`` (each with ``id`` and ``label``).
+
+    ``held_at``: when the session is really held, if not at the agenda's date (an agenda
+    reused on another day): participants must not read a date from last year.
+    """
+    start = held_at or getattr(agenda, "scheduled_start", None)
     timezone = getattr(agenda, "timezone", None)
     when = format_when(start, str(timezone) if timezone else None) if start else ""
     themes = [(str(t.id), str(t.label)) for t in getattr(agenda, "themes", ()) or ()]

@@ -78,7 +78,7 @@ def build_report(
     names = Names(agenda)
     theme_ids = names.theme_ids
 
-    segments = _segment_rows(agenda, values, now, zone, all_warnings)
+    segments, planned_for = _segment_rows(agenda, values, now, zone, all_warnings)
     questions = _question_rows(
         folder.path,
         values,
@@ -120,6 +120,7 @@ def build_report(
         include_dismissed=include_dismissed,
         with_names=with_names,
         warnings=tuple(all_warnings),
+        planned_for=planned_for,
     )
 
 
@@ -129,9 +130,10 @@ def _segment_rows(
     now: datetime,
     zone: tzinfo,
     warnings: list[str],
-) -> tuple[SegmentRow, ...]:
+) -> tuple[tuple[SegmentRow, ...], str | None]:
+    """The planned-versus-actual rows, and the agenda's start if the clock was rebased."""
     if agenda is None or not agenda.segments:
-        return ()
+        return (), None
     planned = planned_segments(agenda)
     saved = [r for r in records if r.kind == CLOCK_KIND and r.id == CLOCK_ID and not r.deleted]
     clock = RunOfShow(planned, agenda.scheduled_start, lambda: now)
@@ -154,7 +156,7 @@ def _segment_rows(
                 state=str(row.state.value),
             )
         )
-    return tuple(rows)
+    return tuple(rows), _iso(clock.rebased_from, zone)
 
 
 def _question_rows(

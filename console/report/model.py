@@ -180,6 +180,9 @@ class ReportData:
     include_dismissed: bool
     with_names: bool
     warnings: tuple[str, ...] = field(default=())
+    planned_for: str | None = None
+    """The agenda's date and time when the session was held on another day (the clock was
+    rebased on its real start); None when it ran on the day it was planned for."""
 
     # -- the sections, derived so they can never drift from the appendix ---------------------
     def _main(self) -> list[QuestionRow]:
@@ -222,6 +225,7 @@ class ReportData:
                 "facilitator": self.facilitator,
                 "rehearsal": self.rehearsal,
                 "follow_up_of": self.follow_up_of,
+                "planned_for": self.planned_for,
                 "started_at": self.started_at,
                 "finished_at": self.finished_at,
                 "timezone": self.timezone,

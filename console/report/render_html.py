@@ -14,7 +14,15 @@ from functools import lru_cache
 from html import escape
 
 from console.report.model import NoteRow, QuestionRow, ReportData
-from console.report.words import COUNT_WORDS, hhmm, minutes, over_under, plural, status_word
+from console.report.words import (
+    COUNT_WORDS,
+    hhmm,
+    minutes,
+    over_under,
+    planned_words,
+    plural,
+    status_word,
+)
 
 STYLE = """
 :root { color-scheme: light; }
@@ -168,6 +176,13 @@ def render_html(data: ReportData) -> str:
     body = ["<header>", f"<h1>{h(data.title)}: follow-up report</h1>", '<dl class="meta">']
     meta = [
         ("Date", data.date),
+        (
+            "Planned for",
+            f"{planned_words(data.planned_for)} (held on another day; the planned times "
+            "follow the actual start)"
+            if data.planned_for
+            else None,
+        ),
         ("Host", data.host),
         ("Facilitator", data.facilitator),
         ("Series", data.series),

@@ -20,6 +20,7 @@ from console.report.words import (
     hhmm,
     minutes,
     over_under,
+    planned_words,
     plural,
     status_word,
 )
@@ -126,6 +127,11 @@ def render_markdown(data: ReportData, *, limit: int | None = None) -> str:
     """The whole report as Markdown (``limit``: show at most that many items per list)."""
     out: list[str] = [f"# {md_text(data.title)}: follow-up report", ""]
     head = [f"- **Date:** {data.date}"]
+    if data.planned_for:
+        head.append(
+            f"- **Planned for:** {planned_words(data.planned_for)} (held on another day; "
+            "the planned times follow the actual start)"
+        )
     if data.host:
         head.append(f"- **Host:** {md_text(data.host)}")
     if data.facilitator:

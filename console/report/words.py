@@ -41,6 +41,11 @@ def hhmm(iso: str | None) -> str:
     return moment.time().isoformat("minutes")  # strftime("%H:%M") at a fifth of the cost
 
 
+def planned_words(iso: str) -> str:
+    """``"2025-12-17 15:30"`` from an ISO timestamp in the agenda's zone."""
+    return f"{iso[:10]} {hhmm(iso)}"
+
+
 def minutes(value: float | None) -> str:
     if value is None:
         return "–"

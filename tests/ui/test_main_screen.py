@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from console.clock_model import Phase
@@ -256,3 +258,15 @@ async def test_a_session_planned_for_another_day_says_so_and_starts_without_late
     planned = [datetime.fromisoformat(s.planned_start or "") for s in report.segments[:2]]
     assert planned == [started, started + timedelta(minutes=5)]  # not 17 Dec 2025
     assert report.segments[0].actual_start == report.segments[0].planned_start
+    # Staff reading the report learn that it was held on another day than the agenda's.
+    from console.report.render_html import render_html
+    from console.report.render_json import render_json, report_schema
+    from console.report.render_markdown import render_markdown
+
+    assert report.planned_for is not None and report.planned_for.startswith("2025-12-17T15:30")
+    words = "2025-12-17 15:30 (held on another day"
+    assert f"- **Planned for:** {words}" in render_markdown(report)
+    assert f"<dt>Planned for</dt><dd>{words}" in render_html(report)
+    exported = json.loads(render_json(report))
+    assert exported["session"]["planned_for"] == report.planned_for
+    jsonschema.validate(exported, report_schema())

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from console.app import FacilitatorApp
 from console.live_session import LiveSession
@@ -67,3 +70,12 @@ def make_app(
         source_args=args,
         defer_panels=defer_panels,
     )
+
+
+async def until(check: Callable[[], bool], pilot: Any, seconds: float = 15.0) -> None:
+    """Let the app run until ``check()`` holds (fails after ``seconds``)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not check():
+        assert loop.time() < deadline, "condition not met in time"
+        await pilot.pause(0.05)

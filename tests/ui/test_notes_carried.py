@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -31,17 +29,9 @@ from tests.data.report.fixture_session import (
     SESSION_ID,
     make_fixture,
 )
-from tests.ui.helpers import FakeNow
+from tests.ui.helpers import FakeNow, until
 
 EARLIER = "“Report Fixture Office Hours” of 2025-12-17"  # the fixture's title, New York day
-
-
-async def until(check: Callable[[], bool], pilot: Any, seconds: float = 15.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not check():
-        assert loop.time() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
 
 
 @pytest.fixture

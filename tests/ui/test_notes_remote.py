@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual.coordinate import Coordinate
@@ -22,14 +19,6 @@ from tests.ui.helpers import FakeNow, make_app
 
 BEFORE_START = datetime(2025, 12, 17, 20, 25, tzinfo=UTC)
 KINDS = ("concern", "action", "resource", "note")
-
-
-async def until(check: Callable[[], bool], pilot: Any, seconds: float = 15.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not check():
-        assert loop.time() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
 
 
 def entry(

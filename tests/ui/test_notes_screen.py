@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from console.author_file import read_author_file
 from console.records import Record
@@ -18,17 +15,9 @@ from console.widgets.board_panel import BoardPanel
 from console.widgets.capture_line import CaptureInput
 from console.widgets.notepad import Notepad
 from console.widgets.notes_panel import NotesPanel
-from tests.ui.helpers import FakeNow, make_app
+from tests.ui.helpers import FakeNow, make_app, until
 
 BEFORE_START = datetime(2025, 12, 17, 20, 25, tzinfo=UTC)
-
-
-async def until(check: Callable[[], bool], pilot: Any, seconds: float = 15.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not check():
-        assert loop.time() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
 
 
 def notepads_on_disk(path: Path) -> dict[str, str]:

@@ -171,9 +171,7 @@ class QuestionBoard(ScrollView, can_focus=True):
         """Switch between the full and the note-taker's narrow column set."""
         if compact != self.compact:
             self.compact = compact
-            self._fit_text_column()
-            self._lines.clear()
-            self.refresh()
+            self._fit_text_column()  # new columns, cache cleared, redrawn
 
     def on_mount(self) -> None:
         self._update_virtual_size()

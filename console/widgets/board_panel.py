@@ -343,18 +343,19 @@ class BoardPanel(Vertical):
         self._show_detail()
         self._show_status()
 
-    def catch_up(self) -> None:
+    def catch_up(self) -> bool:
         """Show changes made elsewhere (another console's decisions, a reloaded file) at once;
-        the screen calls this when the session folder changed. Cheap when nothing moved."""
-        if self.session.board.version != self.painted_version:
-            self.repaint()
+        the screen calls this when the session folder changed. Cheap when nothing moved.
+        True when the list was redrawn."""
+        if self.session.board.version == self.painted_version:
+            return False
+        self.repaint()
+        return True
 
     def _watch(self) -> None:
         """The clock moving changes the status words ("6 min left"); a board that moved
         without a folder message (a feed cache replay) is caught here too."""
-        if self.session.board.version != self.painted_version:
-            self.repaint()
-        else:
+        if not self.catch_up():
             self._show_status()
 
     def view_words(self) -> str:
@@ -430,8 +431,7 @@ class BoardPanel(Vertical):
         still = self.query_one(QuestionBoard).highlighted_key
         records = self.session.board.mark_seen(k for k in keys if k == still)
         self._save(records)
-        if self.session.board.version != self.painted_version:
-            self.repaint()
+        self.catch_up()
 
     # --------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -11,7 +11,7 @@ import time
 
 import tomli_w
 
-from console.agenda import load_agenda, parse_agenda, resolve_agenda, starter_agenda
+from console.agenda.model import load_agenda, parse_agenda, resolve_agenda, starter_agenda
 
 
 def median_ms(action: object, runs: int) -> float:

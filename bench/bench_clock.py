@@ -9,7 +9,7 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from console.clock import PlannedSegment, RunOfShow
+from console.clock.run_of_show import PlannedSegment, RunOfShow
 
 SEGMENTS = [PlannedSegment(f"s{i}", f"Segment {i}", 5, auto_advance=i % 2 == 0) for i in range(60)]
 

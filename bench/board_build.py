@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from console.board import Board
+from console.board.model import Board
 from console.feeds.model import FeedQuestion
 
 T0 = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)

@@ -40,7 +40,7 @@ async def board_reader(url: str, token: str, count: int, seen_at: dict[str, floa
     """The console's path: the real poller and the real board model."""
     from datetime import UTC, datetime
 
-    from console.board import Board
+    from console.board.model import Board
     from console.feeds.config import SourceConfig
     from console.feeds.poller import FeedPoller, FeedUpdate
 

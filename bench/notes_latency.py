@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from console.app import FacilitatorApp
-from console.live_session import LiveSession
-from console.records import Record, new_id
-from console.session_setup import prepare
-from console.settings import load_settings
+from console.session.live import LiveSession
+from console.session.setup import prepare
+from console.store.records import Record, new_id
+from console.system.settings import load_settings
 from console.widgets.capture_line import CaptureInput
 from console.widgets.notepad import Notepad
 from console.widgets.notes_panel import NotesPanel

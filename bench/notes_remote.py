@@ -37,10 +37,10 @@ from pathlib import Path
 from textual.coordinate import Coordinate
 
 from console.app import FacilitatorApp
-from console.live_session import LiveSession
-from console.records import Record
-from console.session_setup import prepare
-from console.settings import load_settings
+from console.session.live import LiveSession
+from console.session.setup import prepare
+from console.store.records import Record
+from console.system.settings import load_settings
 from console.widgets.notes_list import NotesList
 from console.widgets.notes_panel import NotesPanel
 

@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from console.board.moderation import STATUSES, Moderation
 from console.feeds.cache import save_feed
 from console.feeds.model import FeedQuestion
-from console.moderation import STATUSES, Moderation
-from console.records import Record
 from console.report.build import build_report
 from console.report.write import write_report
-from console.sessions import FEED_CACHE_FILE
 from console.store import SessionFolder
+from console.store.folders import FEED_CACHE_FILE
+from console.store.records import Record
 from tests.data.report.fixture_session import (
     FACILITATOR,
     NOTE_TAKER,

@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from console.records import Record, new_id
 from console.store import AtomicJSONStorage, AuthorFile, StoreWriter, atomic_write_bytes
+from console.store.records import Record, new_id
 
 
 def filesystem_of(path: Path) -> str:

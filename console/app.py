@@ -25,19 +25,18 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from console.intake.server import IntakeServer
 
-from console.form_host import (
+from console.intake.form_state import CLOSED, ENDED
+from console.session.form_host import (
     form_state_line,
     intake_source,
     make_server,
     starts_closed,
     wants_builtin_form,
 )
-from console.heap import keep_long_lived
-from console.intake.form_state import CLOSED, ENDED
-from console.live_session import LiveSession
-from console.records import Record
-from console.settings import Settings
-from console.store import FolderWatcher, StoreWriter
+from console.session.live import LiveSession
+from console.store import FolderWatcher, Record, StoreWriter
+from console.system.heap import keep_long_lived
+from console.system.settings import Settings
 
 SAVE_LOG_ENV = "FACILITATOR_SAVE_LOG"
 SWITCH_INTERVAL = 0.001
@@ -196,7 +195,7 @@ class FacilitatorApp(App[None]):
         """Copy with the desktop clipboard if there is one, and OSC 52 too; say which worked."""
         self.copy_to_clipboard(text)  # OSC 52: works over SSH in many terminals, never confirmed
         try:
-            from console.clipboard import copy_with_desktop
+            from console.system.clipboard import copy_with_desktop
         except ImportError:
             copied = False
         else:
@@ -311,7 +310,7 @@ class FacilitatorApp(App[None]):
         The built-in form's source is added by ``start_form``; a source that cannot be used is
         reported in plain words and the console runs on without it.
         """
-        from console.board_feeds import configured_source
+        from console.board.feeds import configured_source
         from console.feeds.errors import FeedError
         from console.widgets.board_panel import BoardPanel
 

@@ -32,7 +32,7 @@ def _isolated_home(
     monkeypatch.delenv("FACILITATOR_CONFIG_DIR", raising=False)
     monkeypatch.setenv("TZ", "UTC")
     yield
-    # A console freezes the heap once its session is loaded (console.heap); the test process
+    # A console freezes the heap once its session is loaded (console.system.heap); the test process
     # runs hundreds of consoles, so hand the last one's objects back to the collector.
     gc.unfreeze()
 

@@ -20,7 +20,7 @@ from console.feeds.model import (
     TOPIC_LIMIT,
     FeedQuestion,
 )
-from console.textclean import clean_text
+from console.text.clean import clean_text
 
 Headers = Mapping[str, str]
 

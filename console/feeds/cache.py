@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from console.atomic_storage import atomic_write_bytes
 from console.feeds.errors import FeedError
 from console.feeds.model import FeedQuestion
+from console.store import atomic_write_bytes
 
 if TYPE_CHECKING:
     from console.feeds.poller import FeedUpdate

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console.atomic_storage import atomic_write_bytes as write_atomically
+from console.store import atomic_write_bytes as write_atomically
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:

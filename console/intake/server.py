@@ -26,7 +26,6 @@ from typing import Any
 
 from aiohttp import web
 
-from console.file_lock import FileLock
 from console.intake import pages
 from console.intake.config import (
     DEFAULT_PORT,
@@ -56,8 +55,7 @@ from console.intake.security import (
 from console.intake.submissions import Cursor, StoreWriteError, SubmissionStore
 from console.intake.tokens import load_read_token, load_server_secret
 from console.intake.validate import read_form, validate
-from console.records import new_id
-from console.store_errors import StoreError, StoreLocked
+from console.store import FileLock, StoreError, StoreLocked, new_id
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from console.intake.pages import EMAIL_LIMIT, NAME_LIMIT, QUESTION_LIMIT, FormValues
-from console.textclean import clean_text
+from console.text.clean import clean_text
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 

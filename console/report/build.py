@@ -2,7 +2,7 @@
 
 The same models the live console uses (``Board``, ``NoteBook``, ``RunOfShow``) rebuild the
 session here, so the report says exactly what the console showed. Records copied from other
-machines are folded in with ``console.records.merge`` before anything is read.
+machines are folded in with ``console.store.records.merge`` before anything is read.
 """
 
 from __future__ import annotations
@@ -11,14 +11,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from console.agenda import Agenda, AgendaError, load_agenda, resolve_agenda
-from console.board import Board, Question
-from console.board_feeds import unpack
-from console.clock import RunOfShow
+from console.agenda.model import Agenda, AgendaError, load_agenda, resolve_agenda
+from console.board.feeds import unpack
+from console.board.model import Board, Question
+from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import FeedCache, FeedCacheError
-from console.live_session import CLOCK_ID, CLOCK_KIND, planned_segments
-from console.notes import KINDS, Note, NoteBook
-from console.records import Record, merge
+from console.notes.notebook import KINDS, Note, NoteBook
 from console.report.model import (
     NotepadRow,
     NoteRow,
@@ -30,8 +28,9 @@ from console.report.model import (
 from console.report.names import Names
 from console.report.quiet_gc import collector_paused
 from console.report.redact import asker_fields
-from console.sessions import FEED_CACHE_FILE, SessionFolder
-from console.textclean import clean_text
+from console.session.live import CLOCK_ID, CLOCK_KIND, planned_segments
+from console.store import FEED_CACHE_FILE, Record, SessionFolder, merge
+from console.text.clean import clean_text
 
 NO_THEME = "No theme"
 
@@ -178,7 +177,7 @@ def _question_rows(
         warnings.append(str(exc))
         cached = None
     if cached is not None:
-        # One cache holds every source, ids prefixed with the board label (console.board_feeds).
+        # One cache holds every source, ids prefixed with the board label (console.board.feeds).
         for source, feed in unpack(cached.questions).items():
             board.update_feed(source, feed, None)
     # Every question, merged ones too; arrival order is total (keys are unique), so the

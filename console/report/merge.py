@@ -1,9 +1,9 @@
 """Fold in session files copied from note-takers' machines (``--merge``).
 
 A note-taker without a shared folder hands over their author file (``nia.json``, with its
-``.journal`` beside it if there is one) or the whole session folder. Copied records go
-through ``console.records.merge``, the same rule every reader uses, so folding a file in twice,
-or several files in any order, gives the same report. Nothing is written anywhere.
+``.journal`` beside it if there is one) or the whole session folder. Copied records go through
+``console.store.records.merge``, the same rule every reader uses, so folding a file in twice, or
+several files in any order, gives the same report. Nothing is written anywhere.
 """
 
 from __future__ import annotations
@@ -11,10 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from console.records import Record, merge
-from console.sessions import NOT_AUTHOR_FILES
-from console.store import read_author_file
-from console.store_errors import StoreError
+from console.store import NOT_AUTHOR_FILES, Record, StoreError, merge, read_author_file
 
 
 class MergeError(ValueError):

@@ -7,8 +7,8 @@ lives for one ``build_report`` call only, so it never outlives the records it wa
 
 from __future__ import annotations
 
-from console.agenda import Agenda
-from console.textclean import clean_text
+from console.agenda.model import Agenda
+from console.text.clean import clean_text
 
 ThemeNames = tuple[tuple[str, ...], tuple[str, ...]]
 

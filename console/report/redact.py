@@ -7,8 +7,8 @@ and stay: a follow-up needs to know who took an item on.
 
 from __future__ import annotations
 
-from console.question import Question
-from console.textclean import clean_text
+from console.board.question import Question
+from console.text.clean import clean_text
 
 NAME_LIMIT = 120
 

@@ -13,14 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from console.agenda import Agenda
+from console.agenda.model import Agenda
 from console.report.build import build_report, find_agenda
 from console.report.model import SCHEMA_VERSION, NoteRow, QuestionRow, ReportData
 from console.report.render_html import h, page, table
 from console.report.render_markdown import md_cell, md_text
 from console.report.words import plural, status_word
-from console.sessions import SessionFolder, list_sessions
-from console.store_errors import StoreError
+from console.store import SessionFolder, StoreError, list_sessions
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console.atomic_storage import atomic_write_bytes
 from console.report.model import ReportData
 from console.report.quiet_gc import collector_paused
 from console.report.render_csv import TABLES, render_csv
 from console.report.render_html import render_html
 from console.report.render_json import render_json
 from console.report.render_markdown import render_markdown
+from console.store import atomic_write_bytes
 
 FORMATS: tuple[str, ...] = ("md", "html", "csv", "json")
 EXTENSIONS = {"md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}

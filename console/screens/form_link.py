@@ -13,7 +13,7 @@ from textual.containers import Center, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from console.form_host import form_state_line, qr_text
+from console.session.form_host import form_state_line, qr_text
 
 CLOSE_FORM = Binding(
     "x",

@@ -10,8 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from console.app import FacilitatorApp
-from console.clock_model import ClockError, Phase
-from console.clock_view import countdown, rebase_notice, timeline
+from console.clock.model import ClockError, Phase
+from console.clock.view import countdown, rebase_notice, timeline
 from console.screens.form_link import FORM_PALETTE_BINDINGS
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
 from console.widgets.board_bindings import BOARD_PALETTE_BINDINGS

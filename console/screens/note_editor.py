@@ -19,8 +19,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
-from console.markers import parse_due
-from console.notes import KINDS, Note
+from console.notes.markers import parse_due
+from console.notes.notebook import KINDS, Note
 from console.widgets.capture_line import KIND_LABELS
 from console.widgets.notes_list import CARRIED_GLYPH
 

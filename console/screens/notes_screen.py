@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from console.clock_view import countdown, timeline
+from console.clock.view import countdown, timeline
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
 from console.widgets.board_panel import BoardPanel
 from console.widgets.notepad import Notepad

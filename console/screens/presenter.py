@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from console.question import Question
+from console.board.question import Question
 
 PRESENTER_TEXT_LIMIT = 1_000
 

@@ -18,10 +18,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, LoadingIndicator, Markdown, Select, Static
 
-from console.clipboard import ClipboardResult, copy_to_desktop, describe
 from console.report.build import build_report
 from console.report.render_markdown import render_markdown
 from console.report.write import FORMATS, default_name, write_report
+from console.system.clipboard import ClipboardResult, copy_to_desktop, describe
 
 if TYPE_CHECKING:
     from console.app import FacilitatorApp

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
 
-from console.board_feeds import (
+from console.board.feeds import (
     OPEN_STATUSES,
     BoardCounts,
     BoardFeeds,
@@ -32,13 +32,13 @@ from console.board_feeds import (
     summary_line,
     write_cache,
 )
+from console.board.question import Question
 from console.feeds.cache import FeedCache
 from console.feeds.config import SourceConfig
 from console.feeds.errors import FeedError
 from console.feeds.poller import FeedPoller, FeedUpdate
-from console.heap import BIG_CHANGE, keep_long_lived
-from console.question import Question
-from console.records import Record
+from console.store import Record
+from console.system.heap import BIG_CHANGE, keep_long_lived
 from console.widgets.board_bindings import (
     BOARD_BINDINGS,
     MODERATION_ACTIONS,
@@ -48,7 +48,7 @@ from console.widgets.question_board import QuestionBoard
 from console.widgets.question_detail import QuestionDetail, detail_text
 
 if TYPE_CHECKING:
-    from console.live_session import LiveSession
+    from console.session.live import LiveSession
 
 STATUS_FILTERS: dict[str, frozenset[str] | None] = {
     "open": OPEN_STATUSES,
@@ -253,7 +253,7 @@ class BoardPanel(Vertical):
 
     def _settle_heap(self) -> None:
         """After a big intake (the first poll or the saved feed of a large session), keep the
-        collector's full passes off the questions now held (see ``console.heap``)."""
+        collector's full passes off the questions now held (see ``console.system.heap``)."""
         held = len(self.session.board.keys())
         if held - self._held_at_settle >= BIG_CHANGE:
             self._held_at_settle = held

@@ -24,9 +24,9 @@ from textual.reactive import reactive
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
-from console.markers import complete_theme, parse_markers
-from console.notes import KINDS, NOTE_LIMIT
-from console.textclean import clean_text
+from console.notes.markers import complete_theme, parse_markers
+from console.notes.notebook import KINDS, NOTE_LIMIT
+from console.text.clean import clean_text
 
 KIND_LABELS: dict[str, str] = {
     "concern": "Concern",

@@ -1,6 +1,6 @@
 """The board's status bar: what is new, the queue against the clock, and where questions come from.
 
-It only shows lines it is given (computed by ``console.board_feeds``); a source in trouble is
+It only shows lines it is given (computed by ``console.board.feeds``); a source in trouble is
 flagged with a word ("PROBLEM"), not only a colour.
 """
 

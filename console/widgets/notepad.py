@@ -19,8 +19,8 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 from textual.worker import Worker
 
-from console.notes import NoteTooLong
-from console.records import Record
+from console.notes.notebook import NoteTooLong
+from console.store import Record
 
 if TYPE_CHECKING:
     from console.app import FacilitatorApp

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
-from console.notes import Note
+from console.notes.notebook import Note
 
 TEXT_WIDTH = 60
 """Characters of an entry's first line shown in the list (the editor shows all of it)."""

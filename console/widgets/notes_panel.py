@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
-from console.notes import KINDS, NOTE_LIMIT, Note, NoteTooLong, split_text
-from console.records import Record
+from console.notes.notebook import KINDS, NOTE_LIMIT, Note, NoteTooLong, split_text
+from console.store import Record
 from console.widgets.capture_line import KIND_LABELS, CaptureInput, CaptureLine, split_prefix
 from console.widgets.notepad import Notepad
 from console.widgets.notes_bindings import NOTES_BINDINGS
@@ -28,7 +28,7 @@ from console.widgets.notes_list import NoteFilter, NotesList, first_line, parse_
 
 if TYPE_CHECKING:
     from console.app import FacilitatorApp
-    from console.live_session import LiveSession
+    from console.session.live import LiveSession
 
 PANE_TITLES: dict[str, str] = {
     "concern": "Concerns",

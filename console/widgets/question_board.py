@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from console.question import Question
+from console.board.question import Question
 
 TEXT_CELL_LIMIT = 240
 """Characters of the first line kept in a list cell (the detail pane shows it all)."""

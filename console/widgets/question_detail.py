@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from console.question import Question
+from console.board.question import Question
 
 DETAIL_TEXT_LIMIT = 20_000
 """Characters of a question rendered in the pane (the store keeps it all)."""

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from console.board_feeds import cache_path
+from console.board.feeds import cache_path
 from console.feeds.cache import FeedCache
 from console.feeds.config import source_from_args
 from console.widgets.board_panel import BoardPanel

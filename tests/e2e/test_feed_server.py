@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from aiohttp import web
 
-from console.commands import feed as feed_command
+from console.cli import feed as feed_command
 from console.feeds.config import SourceConfig
 from console.feeds.poller import FeedPoller, FeedUpdate
 

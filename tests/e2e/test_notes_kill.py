@@ -24,9 +24,9 @@ from pathlib import Path
 
 import psutil
 
-from console.author_file import read_author_file
-from console.session_setup import prepare
+from console.session.setup import prepare
 from console.store import AuthorFile
+from console.store.author_file import read_author_file
 from tests.conftest import require_tmux
 
 REPO = Path(__file__).resolve().parents[2]

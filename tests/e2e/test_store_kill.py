@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from console.author_file import read_author_file
-from console.journal import journal_path_for
 from console.store import AuthorFile
+from console.store.author_file import read_author_file
+from console.store.journal import journal_path_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,7 @@ CHILD = textwrap.dedent(
     """
     import asyncio, sys
     from pathlib import Path
-    from console.records import Record
+    from console.store.records import Record
     from console.store import AuthorFile, StoreWriter
 
     path, round_no, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]

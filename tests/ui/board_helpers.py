@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from console.board import Board
+from console.board.model import Board
 from console.feeds.model import FeedQuestion
 from console.store import SessionFolder
 from console.widgets.board_panel import BoardPanel

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from console.app import FacilitatorApp
-from console.live_session import LiveSession
-from console.session_setup import prepare
-from console.settings import load_settings
+from console.session.live import LiveSession
+from console.session.setup import prepare
+from console.system.settings import load_settings
 
 
 @dataclass

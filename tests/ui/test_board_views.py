@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.text import Text
 
 from console.screens.presenter import PresenterScreen
-from console.textclean import clean_text
+from console.text.clean import clean_text
 from console.widgets.board_panel import SearchInput
 from console.widgets.question_detail import QuestionDetail
 from tests.ui.board_helpers import (

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from console.clock_model import Phase
+from console.clock.model import Phase
 from console.store import list_sessions
 from console.widgets.countdown import Countdown
 from console.widgets.session_header import SessionHeader

@@ -12,13 +12,13 @@ from rich.text import Text
 from textual.widgets import Static, TabbedContent
 
 from console.app import FacilitatorApp
-from console.author_file import read_author_file
-from console.live_session import LiveSession
-from console.records import Record
 from console.screens.note_editor import NoteEditor
 from console.screens.notes_screen import NotesScreen
-from console.session_setup import prepare
-from console.settings import load_settings
+from console.session.live import LiveSession
+from console.session.setup import prepare
+from console.store.author_file import read_author_file
+from console.store.records import Record
+from console.system.settings import load_settings
 from console.widgets.notepad import Notepad
 from console.widgets.notes_list import CARRIED_GLYPH, CARRIED_LABEL, NotesList
 from console.widgets.notes_panel import NotesPanel

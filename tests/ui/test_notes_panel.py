@@ -13,12 +13,12 @@ from textual import events
 from textual.widgets import Input, Select, SelectionList
 
 from console.app import FacilitatorApp
-from console.author_file import read_author_file
-from console.clock_model import Phase
-from console.notes import NOTE_LIMIT, split_text
-from console.records import Record
+from console.clock.model import Phase
+from console.notes.notebook import NOTE_LIMIT, split_text
 from console.screens.confirm import ConfirmScreen
 from console.screens.note_editor import NoteEditor
+from console.store.author_file import read_author_file
+from console.store.records import Record
 from console.widgets.capture_line import CaptureInput, CaptureLine
 from console.widgets.notes_list import NotesList
 from console.widgets.notes_panel import NotesPanel

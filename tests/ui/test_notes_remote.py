@@ -11,7 +11,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import Input, TabbedContent
 
 from console.app import FacilitatorApp
-from console.records import Record
+from console.store.records import Record
 from console.widgets.capture_line import CaptureInput
 from console.widgets.notes_list import NotesList
 from console.widgets.notes_panel import NotesPanel

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from console.author_file import read_author_file
-from console.records import Record
 from console.screens.main_screen import MainScreen
 from console.screens.notes_screen import NotesScreen
 from console.store import AuthorFile
+from console.store.author_file import read_author_file
+from console.store.records import Record
 from console.widgets.agenda_timeline import AgendaTimeline
 from console.widgets.board_panel import BoardPanel
 from console.widgets.capture_line import CaptureInput

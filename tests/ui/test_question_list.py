@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from console.board import Board
+from console.board.model import Board
 from console.widgets import board_panel as board_panel_module
 from console.widgets.question_board import QuestionBoard
 from tests.ui.board_helpers import BEFORE_START, focus_row, fq, panel, row_text, seed, table

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import console.screens.report_screen as report_screen
-from console.clipboard import ClipboardResult
 from console.screens.report_screen import ReportScreen
+from console.system.clipboard import ClipboardResult
 from tests.data.report.fixture_session import FACILITATOR, NOW, SESSION_ID, make_fixture
 from tests.ui.helpers import FakeNow, make_app
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from console.agenda import DEFAULT_AGENDA, bundled_agendas, load_agenda
-from console.commands.agenda import register
+from console.agenda.model import DEFAULT_AGENDA, bundled_agendas, load_agenda
+from console.cli.agenda import register
 
 DATA = Path(__file__).parent.parent / "data" / "agendas"
 

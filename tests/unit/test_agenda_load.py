@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from console.agenda import (
+from console.agenda.model import (
     DEFAULT_AGENDA,
     DEFAULT_THEMES,
     MAX_AGENDA_BYTES,

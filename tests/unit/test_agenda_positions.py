@@ -6,7 +6,7 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.toml_positions import TomlPositions
+from console.agenda.positions import TomlPositions
 
 SOURCE = '''# comment with key = "value"
 top = 1

@@ -10,7 +10,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.agenda import (
+from console.agenda.model import (
     SEGMENT_KINDS,
     Agenda,
     AgendaError,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from console.agenda import AgendaError, load_agenda, parse_agenda
+from console.agenda.model import AgendaError, load_agenda, parse_agenda
 
 DATA = Path(__file__).parent.parent / "data" / "agendas"
 
@@ -176,7 +176,7 @@ def test_local_file_source_is_accepted() -> None:
 def test_presets_and_map_fields_match_the_feeds() -> None:
     presets = pytest.importorskip("console.feeds.presets")
     config = pytest.importorskip("console.feeds.config")
-    from console.agenda_validate import MAP_FIELDS, QUESTION_PRESETS
+    from console.agenda.validate import MAP_FIELDS, QUESTION_PRESETS
 
     assert set(QUESTION_PRESETS) == set(presets.PRESETS)
     assert set(MAP_FIELDS) == set(config.MAPPABLE_FIELDS)

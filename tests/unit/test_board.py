@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from console.board import Board, question_key
+from console.board.model import Board, question_key
 from console.feeds.model import FeedQuestion
-from console.records import Record, merge
+from console.store.records import Record, merge
 
 T0 = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
 

@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from console.agenda import load_agenda, resolve_agenda
-from console.board import Board
-from console.board_feeds import (
+from console.agenda.model import load_agenda, resolve_agenda
+from console.board.feeds import (
     BoardFeeds,
     CacheFollower,
     cache_path,
@@ -24,8 +23,9 @@ from console.board_feeds import (
     unpack,
     write_cache,
 )
-from console.clock import RunOfShow
-from console.clock_model import PlannedSegment
+from console.board.model import Board
+from console.clock.model import PlannedSegment
+from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import FeedCache
 from console.feeds.config import SourceConfig
 from console.feeds.errors import FeedConfigError

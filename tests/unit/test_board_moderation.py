@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from console.board import Board
+from console.board.model import Board
+from console.board.moderation import STATUSES, Moderation, check_transition
 from console.feeds.model import FeedQuestion
-from console.moderation import STATUSES, Moderation, check_transition
-from console.records import Record
+from console.store.records import Record
 
 T0 = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from console.board import Board
+from console.board.model import Board
 from console.feeds.model import FeedQuestion
-from console.records import Record
+from console.store.records import Record
 
 T0 = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
 THEMES = ["drills", "funding"]

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from console.board import Board
-from console.carry_over import carry_over_records
-from console.live_session import LiveSession
-from console.notes import NoteBook
-from console.session_setup import prepare
-from console.sessions import find_session
+from console.board.model import Board
+from console.notes.notebook import NoteBook
+from console.session.carry_over import carry_over_records
+from console.session.live import LiveSession
+from console.session.setup import prepare
 from console.store import SessionFolder
-from console.store_errors import StoreError
+from console.store.errors import StoreError
+from console.store.folders import find_session
 from tests.data.report.fixture_session import (
     FACILITATOR,
     NOTE_TAKER,

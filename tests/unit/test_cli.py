@@ -79,7 +79,7 @@ def test_run_with_a_broken_agenda_reports_file_line_col(tmp_path: Path) -> None:
 
 
 def test_second_live_console_is_refused_naming_the_holder(tmp_path: Path) -> None:
-    from console.session_setup import prepare
+    from console.session.setup import prepare
     from console.store import AuthorFile
 
     launch = prepare(

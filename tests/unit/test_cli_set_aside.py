@@ -11,10 +11,10 @@ import pytest
 
 from console.app import FacilitatorApp
 from console.cli import main
-from console.journal import encode_entry, journal_path_for
-from console.records import Record
-from console.session_setup import Launch, prepare
+from console.session.setup import Launch, prepare
 from console.store import AuthorFile
+from console.store.journal import encode_entry, journal_path_for
+from console.store.records import Record
 
 
 def damaged_session(root: Path) -> tuple[Launch, Path, bytes]:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import threading
 
-from console.clipboard import copy_to_desktop, describe
+from console.system.clipboard import copy_to_desktop, describe
 
 
 def test_copied_when_the_copier_returns() -> None:
@@ -38,7 +38,7 @@ def test_a_hanging_clipboard_is_given_up_on() -> None:
 
 def test_never_imports_textual() -> None:
     code = (
-        "import console.clipboard, console.report.build, console.carry_over, sys; "
+        "import console.system.clipboard, console.report.build, console.session.carry_over, sys; "
         "print('textual' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

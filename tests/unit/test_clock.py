@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from console.clock import (
+from console.clock.run_of_show import (
     ClockError,
     EventKind,
     Phase,

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from console.clock import (
+from console.clock.run_of_show import (
     REBASE_AFTER,
     ClockError,
     EventKind,

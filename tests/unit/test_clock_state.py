@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from console.clock import (
+from console.clock.run_of_show import (
     ClockError,
     EventKind,
     Phase,

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from console.clock import PlannedSegment, RunOfShow
-from console.clock_view import countdown, day_and_time, rebase_notice, span_text, timeline
+from console.clock.run_of_show import PlannedSegment, RunOfShow
+from console.clock.view import countdown, day_and_time, rebase_notice, span_text, timeline
 
 EASTERN = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=EASTERN)  # a Sunday morning

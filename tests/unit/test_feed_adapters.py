@@ -16,7 +16,7 @@ from console.feeds.base import parse_timestamp
 from console.feeds.config import SourceConfig, parse_mapping, source_from_args
 from console.feeds.errors import FeedConfigError, FeedFormatError
 from console.feeds.model import QUESTION_TEXT_LIMIT
-from console.textclean import TRUNCATION_MARK
+from console.text.clean import TRUNCATION_MARK
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "feeds"
 NY = ZoneInfo("America/New_York")

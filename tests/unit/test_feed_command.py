@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from console.commands import feed
+from console.cli import feed
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "feeds"
 

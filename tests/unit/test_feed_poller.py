@@ -528,7 +528,7 @@ def test_poller_module_never_imports_textual() -> None:
     import sys
 
     code = (
-        "import sys, console.feeds.poller, console.feeds.cache, console.commands.feed;"
+        "import sys, console.feeds.poller, console.feeds.cache, console.cli.feed;"
         "sys.exit(1 if any(m == 'textual' or m.startswith('textual.') for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

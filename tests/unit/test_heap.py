@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from console.heap import keep_long_lived
+from console.system.heap import keep_long_lived
 
 
 class Node:

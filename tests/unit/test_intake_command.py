@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from console.commands import form
+from console.cli import form
 
 # Only this command's parser, so the test does not depend on other commands' modules.
 RUNNER = """
 import argparse, sys
-from console.commands import form
+from console.cli import form
 parser = argparse.ArgumentParser()
 parser.add_argument("--data-dir")
 form.register(parser.add_subparsers())

@@ -23,7 +23,7 @@ def core_modules() -> list[str]:
 
 def test_there_are_core_modules_to_check() -> None:
     names = core_modules()
-    assert "console.records" in names
+    assert "console.store.records" in names
     assert "console.cli" in names
     assert not any(n.startswith("console.widgets") for n in names)
 

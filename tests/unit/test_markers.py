@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.markers import (
+from console.notes.markers import (
     complete_theme,
     marker_owner,
     parse_due,

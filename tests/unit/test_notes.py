@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.notes import NOTE_LIMIT, NOTEPAD_LIMIT, NoteBook, NoteTooLong, split_text
-from console.records import Record, merge
+from console.notes.notebook import NOTE_LIMIT, NOTEPAD_LIMIT, NoteBook, NoteTooLong, split_text
+from console.store.records import Record, merge
 
 T0 = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
 THEMES = ["drills", "funding"]

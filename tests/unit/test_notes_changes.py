@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.notes import NoteBook
-from console.notes_carried import CarriedFrom
-from console.records import Record
-from console.textclean import clean_text
+from console.notes.carried import CarriedFrom
+from console.notes.notebook import NoteBook
+from console.store.records import Record
+from console.text.clean import clean_text
 
 T0 = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
 NEW_YORK = ZoneInfo("America/New_York")

@@ -7,7 +7,7 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.records import Record, merge, wins
+from console.store.records import Record, merge, wins
 
 records = st.builds(
     Record,

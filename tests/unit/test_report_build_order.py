@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from console.board.moderation import Moderation
 from console.feeds.cache import save_feed
 from console.feeds.model import FeedQuestion
-from console.moderation import Moderation
-from console.records import Record
 from console.report.build import build_report
 from console.report.render_json import render_json
-from console.sessions import FEED_CACHE_FILE
 from console.store import SessionFolder
+from console.store.folders import FEED_CACHE_FILE
+from console.store.records import Record
 from tests.data.report.fixture_session import (
     FACILITATOR,
     NOTE_TAKER,

@@ -13,14 +13,14 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.agenda import Agenda, load_agenda
+from console.agenda.model import Agenda, load_agenda
 from console.report.names import Names
 from console.report.render_csv import safe_cell
 from console.report.render_html import _multiline, _tags, h, table
 from console.report.render_json import _dump
 from console.report.render_markdown import _LINKISH, _LIST_NUMBER, MD_SPECIAL, ZWSP, md_text
 from console.report.words import hhmm
-from console.textclean import clean_text
+from console.text.clean import clean_text
 from tests.data.report.fixture_session import AGENDA
 
 # Text with the characters every shortcut cares about: Markdown punctuation, whitespace of

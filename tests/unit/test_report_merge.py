@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.records import Record
 from console.report.build import build_report
 from console.report.merge import MergeError, load_copied, merge_records
 from console.report.render_json import render_json
 from console.store import SessionFolder
+from console.store.records import Record
 from tests.data.report.fixture_session import NOW, make_fixture, write_records
 
 

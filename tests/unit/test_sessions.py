@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from console.records import Record
 from console.store import (
     SESSION_FILE,
     AuthorFile,
@@ -21,6 +20,7 @@ from console.store import (
     list_sessions,
     resumable_session,
 )
+from console.store.records import Record
 
 NOW = datetime(2025, 12, 17, 15, 30, tzinfo=UTC)
 
@@ -173,8 +173,8 @@ def test_resumable_session_is_the_latest_unfinished_one_of_that_agenda(tmp_path:
 
 def test_watcher_skips_the_console_s_own_file(tmp_path: Path) -> None:
     """A console never re-reads its own file (its records are in memory), only the others'."""
-    from console.records import Record
     from console.store import AuthorFile, FolderWatcher, SessionFolder
+    from console.store.records import Record
 
     folder = SessionFolder.create(tmp_path, agenda="a", title="T", facilitator="Dana")
     mine = AuthorFile(folder.author_path("Dana"), "Dana")

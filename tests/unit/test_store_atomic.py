@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-from console.atomic_storage import AtomicJSONStorage, atomic_write_bytes
-from console.store_errors import StoreCorrupt
+from console.store.atomic import AtomicJSONStorage, atomic_write_bytes
+from console.store.errors import StoreCorrupt
 
 
 def leftovers(folder: Path) -> list[str]:

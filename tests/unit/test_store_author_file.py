@@ -11,10 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from console import atomic_storage, journal
-from console.author_file import read_author_file
-from console.journal import journal_path_for
-from console.records import Record
+from console.store import atomic as atomic_storage
+from console.store import journal
 from console.store import (
     SCHEMA_VERSION,
     AuthorFile,
@@ -23,6 +21,9 @@ from console.store import (
     StoreLocked,
     StoreTooNew,
 )
+from console.store.author_file import read_author_file
+from console.store.journal import journal_path_for
+from console.store.records import Record
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from console import atomic_storage, journal
-from console.author_file import read_author_file
-from console.journal import encode_entry, journal_path_for, parse_journal
-from console.records import Record
+from console.store import atomic as atomic_storage
+from console.store import journal
 from console.store import (
     SCHEMA_VERSION,
     AuthorFile,
@@ -26,6 +24,9 @@ from console.store import (
     StoreError,
     StoreTooNew,
 )
+from console.store.author_file import read_author_file
+from console.store.journal import encode_entry, journal_path_for, parse_journal
+from console.store.records import Record
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -64,7 +65,7 @@ def test_journal_is_replayed_after_a_killed_writer(tmp_path: Path) -> None:
         f"""
         import time
         from pathlib import Path
-        from console.records import Record
+        from console.store.records import Record
         from console.store import AuthorFile
         f = AuthorFile(Path({str(path)!r}), "ann")
         f.open()

@@ -8,11 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from console import set_aside as set_aside_module
-from console.atomic_storage import encode_json
-from console.journal import encode_entry, journal_path_for
-from console.records import Record
-from console.set_aside import damaged_path_for, scan_records, set_aside_damaged
+from console.store import set_aside as set_aside_module
 from console.store import (
     AuthorFile,
     SessionFolder,
@@ -21,7 +17,11 @@ from console.store import (
     StoreLocked,
     StoreTooNew,
 )
-from console.store_errors import SET_ASIDE_OPTION
+from console.store.atomic import encode_json
+from console.store.errors import SET_ASIDE_OPTION
+from console.store.journal import encode_entry, journal_path_for
+from console.store.records import Record
+from console.store.set_aside import damaged_path_for, scan_records, set_aside_damaged
 
 WHEN = datetime(2025, 12, 17, 20, 35, 0, tzinfo=UTC)
 
@@ -219,7 +219,7 @@ def test_folder_readers_do_not_take_the_set_aside_file_for_an_author(path: Path)
 
 def test_a_file_held_by_another_console_is_not_touched(path: Path) -> None:
     path.write_bytes(b"{broken")
-    from console.file_lock import FileLock
+    from console.store.lock import FileLock
 
     holder = FileLock(path, "ann")
     holder.acquire()

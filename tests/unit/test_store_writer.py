@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from console.records import Record
 from console.store import AuthorFile, StoreError, StoreWriter
+from console.store.records import Record
 
 
 def clock_state(rev: int) -> Record:

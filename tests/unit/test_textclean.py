@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.textclean import _ESCAPES, _UNSAFE, TRUNCATION_MARK, clean_text
+from console.text.clean import _ESCAPES, _UNSAFE, TRUNCATION_MARK, clean_text
 
 
 def slow_clean(text: str, limit: int | None, single_line: bool, keep_ends: bool) -> str:

@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from console.clock import RunOfShow
+from console.board.moderation import Moderation, text_hash
+from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import save_feed
 from console.feeds.model import FeedQuestion
-from console.moderation import Moderation, text_hash
-from console.records import Record
-from console.sessions import FEED_CACHE_FILE
 from console.store import AuthorFile
+from console.store.folders import FEED_CACHE_FILE
+from console.store.records import Record
 
 HERE = Path(__file__).resolve().parent
 AGENDA = HERE / "agenda.toml"
@@ -45,8 +45,8 @@ def _stamp(minutes: float) -> str:
 
 
 def _clock_data() -> dict[str, Any]:
-    from console.agenda import load_agenda
-    from console.live_session import planned_segments
+    from console.agenda.model import load_agenda
+    from console.session.live import planned_segments
 
     agenda = load_agenda(AGENDA)
     moment = [T0 + timedelta(minutes=1)]

@@ -1,0 +1,434 @@
+"""Semantic checks that turn parsed agenda TOML into an :class:`~console.agenda.model.Agenda`.
+
+Every check records a problem and carries on, so one run reports everything wrong with a file.
+The generic typed readers (and the text cleaning: an agenda may come from someone else, and
+its titles end up on the facilitator's terminal) live in :mod:`console.agenda.reader`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from console.agenda.model import (
+    DEFAULT_THEMES,
+    SEGMENT_KINDS,
+    Agenda,
+    AgendaError,
+    Problem,
+    QuestionSource,
+    Segment,
+    Theme,
+)
+from console.agenda.positions import KeyPath
+from console.agenda.reader import (
+    SLUG,
+    SLUG_LIMIT,
+    TableReader,
+    fmt_minutes,
+    is_date,
+    show,
+    suggest,
+    type_name,
+)
+
+TOP_KEYS = ("session", "themes", "segments", "questions")
+SESSION_KEYS = ("title", "series", "host", "date", "start", "timezone", "end", "description")
+SEGMENT_KEYS = (
+    "id",
+    "title",
+    "kind",
+    "minutes",
+    "wrapup_minutes",
+    "talking_points",
+    "prompts",
+    "auto_advance",
+)
+QUESTION_KEYS = ("source", "preset", "map", "interval_seconds", "token_env", "form_id")
+MAP_FIELDS = ("text", "asker", "email", "submitted_at", "votes", "topic", "id", "items")
+QUESTION_PRESETS = (
+    "google-forms",
+    "microsoft-forms",
+    "typeform",
+    "jotform",
+    "tally",
+    "csv",
+    "json",
+    "intake",
+)
+"""The names console.feeds.presets knows; a test keeps the two lists in step."""
+_SECRET_WORDS = ("token", "key", "secret", "password", "bearer")
+
+_SESSION_REQUIRED = ("title", "date", "start", "timezone")
+DEFAULT_KIND = "discussion"
+DESCRIPTION_LIMIT = 4_000
+MAX_MINUTES = 24 * 60
+MIN_INTERVAL, MAX_INTERVAL = 1.0, 3600.0
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def default_wrapup(minutes: float) -> float:
+    """Two minutes' warning for long segments, one for short ones, half of a tiny one."""
+    if minutes >= 10:
+        return 2.0
+    if minutes > 1:
+        return 1.0
+    return minutes / 2
+
+
+def build_agenda(data: dict[str, Any], text: str, path: str, *, name: str) -> Agenda:
+    """Check ``data`` (tomllib's output for ``text``) and build the agenda, or raise with all
+    problems sorted by position."""
+    check = _Checker(text, path)
+    check.unknown_keys(data, (), TOP_KEYS, "the top level")
+    session = check.session(data)
+    segments = check.segments(data)
+    themes = check.themes(data)
+    questions = check.questions(data)
+    if session is not None:
+        check.end_fits(session)
+    if (
+        check.problems
+        or session is None
+        or any(session[key] is None for key in _SESSION_REQUIRED)
+        or segments is None
+        or themes is None
+    ):
+        problems = check.problems or [Problem(path, 1, 1, "not a valid agenda")]
+        raise AgendaError(sorted(problems, key=lambda p: (p.line, p.col)))
+    return Agenda(
+        title=session["title"],
+        series=session["series"],
+        host=session["host"],
+        date=session["date"],
+        start=session["start"],
+        timezone=session["timezone"],
+        end=session["end"],
+        description=session["description"],
+        segments=segments,
+        themes=themes,
+        questions=questions or QuestionSource(),
+        name=name,
+    )
+
+
+def _minutes_of(item: object) -> float | None:
+    if not isinstance(item, dict):
+        return None
+    value = item.get("minutes")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if 0 < value <= MAX_MINUTES else None
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def _zone_exists(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+class _Checker(TableReader):
+    """The agenda's sections, read with the generic readers."""
+
+    def __init__(self, text: str, path: str) -> None:
+        super().__init__(text, path)
+        self.planned: list[float | None] = []
+        """Each segment's minutes when valid, for the check against the session's end."""
+
+    def session(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        table = self.table(data, "session", (), required=True, example="[session] with a title")
+        if table is None:
+            return None
+        where, ctx = ("session",), "[session]"
+        self.unknown_keys(table, where, SESSION_KEYS, ctx)
+        out: dict[str, Any] = {
+            "title": self.text(table, "title", where, ctx, required=True),
+            "series": self.text(table, "series", where, ctx),
+            "host": self.text(table, "host", where, ctx),
+            "description": self.text(
+                table, "description", where, ctx, limit=DESCRIPTION_LIMIT, single_line=False
+            ),
+            "date": self.value(
+                table,
+                "date",
+                where,
+                ctx,
+                accept=is_date,
+                expected="a date like 2025-12-17",
+                required=True,
+            ),
+            "start": self.value(
+                table,
+                "start",
+                where,
+                ctx,
+                accept=lambda v: isinstance(v, dt.time),
+                expected="a time like 15:30:00",
+                required=True,
+            ),
+            "end": self.value(
+                table,
+                "end",
+                where,
+                ctx,
+                accept=lambda v: isinstance(v, dt.time),
+                expected="a time like 16:30:00",
+            ),
+            "timezone": self.time_zone(table, where, ctx),
+        }
+        return out
+
+    def time_zone(self, table: dict[str, Any], where: KeyPath, ctx: str) -> str | None:
+        name = self.text(table, "timezone", where, ctx, required=True)
+        if name is None or _zone_exists(name):
+            return name
+        names = _zone_names()
+        folded = [zone for zone in names if zone.lower() == name.lower().replace(" ", "_")]
+        hint = f" (did you mean {show(folded[0])}?)" if folded else suggest(name, names)
+        self.add(
+            (*where, "timezone"),
+            f"unknown time zone {show(name)}{hint or ' (use an IANA name like America/New_York)'}",
+        )
+        return None
+
+    def segments(self, data: dict[str, Any]) -> tuple[Segment, ...] | None:
+        example = "[[segments]] blocks with id, title and minutes"
+        if "segments" not in data:
+            self.add((), f"missing segments: an agenda needs at least one ({example})")
+            return None
+        raw = data["segments"]
+        if not isinstance(raw, list):
+            self.add(("segments",), f'"segments" must be {example}, not {type_name(raw)}')
+            return None
+        if not raw:
+            self.add(("segments",), f"an agenda needs at least one segment ({example})")
+            return None
+        built: list[Segment | None] = []
+        first_use: dict[str, int] = {}
+        self.planned = [_minutes_of(item) for item in raw]
+        for index, item in enumerate(raw):
+            where: KeyPath = ("segments", index)
+            if not isinstance(item, dict):
+                self.add(where, f"segment {index + 1} must be a table, not {type_name(item)}")
+                built.append(None)
+                continue
+            segment = self.segment(item, where, index)
+            seg_id = item.get("id")
+            if isinstance(seg_id, str) and seg_id in first_use:
+                line, _ = self.positions.locate(("segments", first_use[seg_id], "id"))
+                self.add(
+                    (*where, "id"),
+                    f"duplicate segment id {show(seg_id)} (first used on line {line})",
+                )
+                segment = None
+            elif isinstance(seg_id, str):
+                first_use[seg_id] = index
+            built.append(segment)
+        if any(segment is None for segment in built):
+            return None
+        return tuple(segment for segment in built if segment is not None)
+
+    def segment(self, table: dict[str, Any], where: KeyPath, index: int) -> Segment | None:
+        ctx = f"[[segments]] number {index + 1}"
+        self.unknown_keys(table, where, SEGMENT_KEYS, ctx)
+        seg_id = self.slug(table, "id", where, ctx, required=True)
+        title = self.text(table, "title", where, ctx, required=True)
+        kind = self.kind(table, where, ctx)
+        minutes = self.number(
+            table,
+            "minutes",
+            where,
+            ctx,
+            low=0,
+            high=MAX_MINUTES,
+            low_inclusive=False,
+            required=True,
+        )
+        wrapup = self.number(
+            table, "wrapup_minutes", where, ctx, low=0, high=MAX_MINUTES, low_inclusive=True
+        )
+        if wrapup is not None and minutes is not None and wrapup >= minutes:
+            self.add(
+                (*where, "wrapup_minutes"),
+                f'"wrapup_minutes" ({fmt_minutes(wrapup)}) must be less than "minutes"'
+                f" ({fmt_minutes(minutes)})",
+            )
+            return None
+        talking_points = self.string_list(table, "talking_points", where, ctx)
+        prompts = self.string_list(table, "prompts", where, ctx)
+        auto_advance = self.value(
+            table,
+            "auto_advance",
+            where,
+            ctx,
+            accept=lambda v: isinstance(v, bool),
+            expected="true or false",
+        )
+        if seg_id is None or title is None or kind is None or minutes is None:
+            return None
+        if "wrapup_minutes" in table and wrapup is None:
+            return None
+        return Segment(
+            id=seg_id,
+            title=title,
+            kind=kind,
+            minutes=minutes,
+            wrapup_minutes=default_wrapup(minutes) if wrapup is None else wrapup,
+            talking_points=talking_points,
+            prompts=prompts,
+            auto_advance=bool(auto_advance),
+        )
+
+    def kind(self, table: dict[str, Any], where: KeyPath, ctx: str) -> str | None:
+        if "kind" not in table:
+            return DEFAULT_KIND
+        kind = self.text(table, "kind", where, ctx)
+        if kind is None or kind in SEGMENT_KINDS:
+            return kind
+        hint = suggest(kind, SEGMENT_KINDS)
+        self.add(
+            (*where, "kind"),
+            f"unknown segment kind {show(kind)}{hint}; expected one of: {', '.join(SEGMENT_KINDS)}",
+        )
+        return None
+
+    def themes(self, data: dict[str, Any]) -> tuple[Theme, ...] | None:
+        example = '[themes] with lines like drills = "Drills and exercises"'
+        table = self.table(data, "themes", (), required=False, example=example)
+        if table is None:
+            return None if "themes" in data else DEFAULT_THEMES
+        themes: list[Theme] = []
+        ok = True
+        for key in table:
+            label = self.text(table, key, ("themes",), "[themes]")
+            if not SLUG.match(key) or len(key) > SLUG_LIMIT:
+                self.add(
+                    ("themes", key),
+                    f"theme id {show(key)} must be a short slug of lower-case letters, digits,"
+                    " '-' or '_'",
+                )
+                ok = False
+            elif label is None:
+                ok = False
+            else:
+                themes.append(Theme(key, label))
+        return tuple(themes) if ok else None
+
+    def questions(self, data: dict[str, Any]) -> QuestionSource | None:
+        example = '[questions] with source = "https://..." or nothing for the built-in form'
+        table = self.table(data, "questions", (), required=False, example=example)
+        if table is None:
+            return None
+        where, ctx = ("questions",), "[questions]"
+        for key in table:
+            if key not in QUESTION_KEYS and any(word in key.lower() for word in _SECRET_WORDS):
+                self.add(
+                    (*where, key),
+                    f"{show(key)}: never put a secret in an agenda; store it in an environment"
+                    ' variable and name that variable with token_env = "..."',
+                )
+        secretish = [key for key in table if any(word in key.lower() for word in _SECRET_WORDS)]
+        self.unknown_keys(table, where, QUESTION_KEYS, ctx, skip=secretish)
+        url = self.url(table, where, ctx)
+        preset = self.text(table, "preset", where, ctx, limit=SLUG_LIMIT)
+        if preset is not None and preset not in QUESTION_PRESETS:
+            self.add(
+                (*where, "preset"),
+                f"unknown preset {show(preset)}{suggest(preset, QUESTION_PRESETS)};"
+                f" expected one of: {', '.join(QUESTION_PRESETS)}",
+            )
+        mapping = self.mapping(table, where)
+        interval = self.number(
+            table,
+            "interval_seconds",
+            where,
+            ctx,
+            low=MIN_INTERVAL,
+            high=MAX_INTERVAL,
+            low_inclusive=True,
+        )
+        token_env = self.text(table, "token_env", where, ctx)
+        if token_env is not None and not _ENV_NAME.match(token_env):
+            self.add(
+                (*where, "token_env"),
+                '"token_env" must be the NAME of an environment variable (like TYPEFORM_TOKEN),'
+                " not the token itself",
+            )
+        form_id = self.text(table, "form_id", where, ctx)
+        return QuestionSource(
+            url=url,
+            preset=preset,
+            mapping=mapping,
+            interval_seconds=15.0 if interval is None else interval,
+            token_env=token_env,
+            form_id=form_id,
+        )
+
+    def url(self, table: dict[str, Any], where: KeyPath, ctx: str) -> str | None:
+        url = self.text(table, "source", where, ctx, limit=2_000)
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if len(parts.scheme) <= 1:  # no scheme (or a Windows drive letter): a local file
+            return url
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            self.add(
+                (*where, "source"),
+                '"source" must be an http:// or https:// address or a local file path',
+            )
+        elif parts.password or "@" in parts.netloc:
+            self.add(
+                (*where, "source"),
+                '"source" must not carry a user name or password; use token_env instead',
+            )
+        return url
+
+    def mapping(self, table: dict[str, Any], where: KeyPath) -> dict[str, str]:
+        raw = self.table(table, "map", where, required=False, example='map = { text = "Question" }')
+        if raw is None:
+            return {}
+        spot: KeyPath = (*where, "map")
+        self.unknown_keys(raw, spot, MAP_FIELDS, "[questions] map")
+        mapping: dict[str, str] = {}
+        for key in MAP_FIELDS:
+            column = self.text(raw, key, spot, "[questions] map")
+            if column is not None:
+                mapping[key] = column
+        return mapping
+
+    # -- whole-agenda checks ---------------------------------------------------------------
+    def end_fits(self, session: dict[str, Any]) -> None:
+        """Compare the planned length with ``end`` whenever the values it needs are sound."""
+        end: dt.time | None = session["end"]
+        if end is None or session["date"] is None or session["start"] is None:
+            return
+        start = dt.datetime.combine(session["date"], session["start"])
+        finish = dt.datetime.combine(session["date"], end)
+        if finish <= start:
+            self.add(
+                ("session", "end"),
+                f'"end" ({end:%H:%M}) must be after "start" ({session["start"]:%H:%M})',
+            )
+            return
+        if not self.planned or any(minutes is None for minutes in self.planned):
+            return
+        planned = sum(minutes for minutes in self.planned if minutes is not None)
+        runs_to = start + dt.timedelta(minutes=planned)
+        if runs_to > finish:
+            over = (runs_to - finish).total_seconds() / 60
+            self.add(
+                ("session", "end"),
+                f"segments add up to {fmt_minutes(planned)} min and run to {runs_to:%H:%M},"
+                f' past "end" ({end:%H:%M}) by {fmt_minutes(round(over, 2))} min',
+            )

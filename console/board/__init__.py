@@ -1,0 +1,8 @@
+"""The question board: questions joined with the facilitator's decisions.
+
+- model: the board (feed updates, moderation, manual questions)
+- question: one question as the board and the report see it
+- moderation: a decision's record and the transition rules
+- index, order: the sorted, filtered lists kept up to date by patches
+- feeds: between the feed pollers and the board (labels, cache, status words)
+"""

@@ -1,0 +1,340 @@
+"""Between the feed pollers and the board: labels, feed-cache contents and status words.
+
+The board widget owns the workers; everything it decides about a feed update lives here, so
+it can be tested without a terminal: which board label a source gets (its questions are keyed
+``"<label>:<id>"`` in the moderation records, so labels must be stable across restarts), what
+``board.update_feed`` returned, whether the list needs a repaint, what the one feed-cache file
+holds for every source, and the plain-words lines the status bar shows.
+
+One cache file (``<session>/feed-cache.json``, the name the store skips as "not an author")
+holds every source: each question's id is prefixed with its board label, so one
+``FeedCache`` carries them all and a reader splits them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from console.agenda.model import Agenda
+from console.board.model import Board
+from console.board.question import Question
+from console.clock.model import Phase
+from console.clock.run_of_show import RunOfShow
+from console.feeds.cache import CachedFeed, FeedCache
+from console.feeds.config import SourceConfig, source_from_args
+from console.feeds.fetch import describe_source
+from console.feeds.model import FeedQuestion
+from console.feeds.poller import FeedStatus, FeedUpdate
+from console.store import FEED_CACHE_FILE, Record
+
+FORM_LABEL = "form"
+INTAKE_LABEL = "intake"
+OPEN_STATUSES = frozenset({"new", "queued", "live"})
+
+
+def label_for(config: SourceConfig, taken: Collection[str]) -> str:
+    """The board label of a source: ``intake`` for the built-in form, else ``form``.
+
+    A second source of the same kind gets ``form-2`` and so on, in the order sources are added
+    (the agenda's, then the built-in form's), which is the same at every start.
+    """
+    base = INTAKE_LABEL if config.preset == INTAKE_LABEL else FORM_LABEL
+    label, n = base, 2
+    while label in taken:
+        label, n = f"{base}-{n}", n + 1
+    return label
+
+
+def cache_path(session_dir: Path) -> Path:
+    """Where the facilitator keeps the last good feed of every source."""
+    return session_dir / FEED_CACHE_FILE
+
+
+def pack(by_label: Mapping[str, Iterable[FeedQuestion]]) -> list[FeedQuestion]:
+    """Every source's questions in one list, ids prefixed with the board label."""
+    out: list[FeedQuestion] = []
+    for label, questions in by_label.items():
+        for q in questions:
+            out.append(_with_id(q, f"{label}:{q.source_id}"))
+    return out
+
+
+def unpack(questions: Iterable[FeedQuestion]) -> dict[str, list[FeedQuestion]]:
+    """The inverse of ``pack``; an id without a label (an older cache) belongs to ``form``."""
+    out: dict[str, list[FeedQuestion]] = {}
+    for q in questions:
+        label, sep, rest = q.source_id.partition(":")
+        if not sep or not label:
+            label, rest = FORM_LABEL, q.source_id
+        out.setdefault(label, []).append(_with_id(q, rest))
+    return out
+
+
+def _with_id(q: FeedQuestion, source_id: str) -> FeedQuestion:
+    return FeedQuestion(
+        source_id=source_id,
+        text=q.text,
+        asker=q.asker,
+        email=q.email,
+        submitted_at=q.submitted_at,
+        votes=q.votes,
+        topic=q.topic,
+        display_name=q.display_name,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What one feed update meant for the board."""
+
+    records: list[Record]
+    """Arrival records to persist (facilitator only)."""
+    repaint: bool
+    """The board's content moved: the list must be redrawn."""
+    cache_due: bool
+    """The feed changed and this console keeps the cache: rewrite it (in a thread)."""
+
+
+@dataclass(slots=True)
+class SourceState:
+    """What the status bar knows about one source."""
+
+    label: str
+    where: str
+    """The source's URL with secrets masked (or the cache file, for a reader console)."""
+    status: FeedStatus | None = None
+    last_arrival: datetime | None = None
+    """When the question set last changed (a new or edited question came in)."""
+    questions: tuple[FeedQuestion, ...] = field(default_factory=tuple)
+
+
+class BoardFeeds:
+    """The feeds of one board: per label, the latest questions and status."""
+
+    def __init__(self, board: Board, *, writes_cache: bool) -> None:
+        self.board = board
+        self.writes_cache = writes_cache
+        self.sources: dict[str, SourceState] = {}
+
+    def add(self, config: SourceConfig) -> str:
+        """Register a source; returns its board label."""
+        label = label_for(config, [k for k, s in self.sources.items() if s.status is not None])
+        have = self.sources.get(label)
+        where = describe_source(config.url)
+        if have is None:
+            self.sources[label] = SourceState(label, where)
+        else:
+            have.where = where
+        self.sources[label].status = _waiting(where, len(self.sources[label].questions))
+        return label
+
+    def initial(self, label: str) -> tuple[FeedQuestion, ...]:
+        """The cached questions of a source, to seed its poller."""
+        state = self.sources.get(label)
+        return state.questions if state else ()
+
+    def replay(self, cached: CachedFeed | None, *, when: datetime | None = None) -> bool:
+        """Show the saved feed (start-up, or a reader console following the file).
+
+        No segment is passed: old questions must not be stamped with the segment in play now.
+        A label missing from the file keeps its questions only for a writer console (its
+        poller owns them); a reader mirrors the file exactly. True when the board moved.
+        """
+        before = self.board.version
+        by_label = unpack(cached.questions) if cached is not None else {}
+        labels = set(by_label) | (set() if self.writes_cache else set(self.sources))
+        for label in sorted(labels):
+            questions = tuple(by_label.get(label, ()))
+            state = self.sources.get(label)
+            if state is None:
+                state = self.sources[label] = SourceState(label, "")
+            if state.questions != questions:
+                state.last_arrival = when or (cached.saved_at if cached else None)
+            state.questions = questions
+            self.board.update_feed(label, questions, None)
+        return self.board.version != before
+
+    def apply(self, label: str, update: FeedUpdate, segment_id: str | None) -> Applied:
+        """Take one poller update for ``label`` into the board."""
+        state = self.sources.setdefault(label, SourceState(label, update.status.source_label))
+        state.status = update.status
+        before = self.board.version
+        records: list[Record] = []
+        moved = update.changed or state.questions != update.questions
+        if moved:
+            state.questions = update.questions
+            state.last_arrival = update.status.last_success_at or update.status.last_attempt_at
+            records = self.board.update_feed(label, update.questions, segment_id)
+        return Applied(
+            records,
+            repaint=self.board.version != before,
+            cache_due=self.writes_cache and moved and update.status.ok,
+        )
+
+    def cache_contents(self) -> tuple[list[FeedQuestion], str]:
+        """What the cache file should hold now, and the (already redacted) sources it names."""
+        questions = pack({label: s.questions for label, s in self.sources.items()})
+        where = ", ".join(f"{s.label}={s.where}" for s in self.sources.values() if s.where)
+        return questions, where
+
+    def status_lines(self, tz: tzinfo) -> list[str]:
+        return [status_line(s, tz) for s in self.sources.values()]
+
+    @property
+    def problem(self) -> bool:
+        """Whether some source's last attempt failed (the status bar shows it as a warning)."""
+        return any(
+            s.status is not None and not s.status.ok and s.status.last_attempt_at is not None
+            for s in self.sources.values()
+        )
+
+
+def write_cache(
+    cache: FeedCache, questions: Sequence[FeedQuestion], where: str, at: datetime
+) -> None:
+    """Rewrite the feed cache (called from a thread: it fsyncs)."""
+    cache.store(questions, True, source_label=where, saved_at=at)
+
+
+def _waiting(where: str, kept: int) -> FeedStatus:
+    return FeedStatus(
+        ok=False,
+        message="not fetched yet" + (f" (showing {kept} saved)" if kept else ""),
+        last_success_at=None,
+        last_attempt_at=None,
+        question_count=kept,
+        source_label=where,
+    )
+
+
+def _hhmm(moment: datetime | None, tz: tzinfo, seconds: bool = False) -> str:
+    if moment is None:
+        return "never"
+    return moment.astimezone(tz).strftime("%H:%M:%S" if seconds else "%H:%M")
+
+
+def status_line(state: SourceState, tz: tzinfo) -> str:
+    """One source in plain words: what is wrong first, then how many, when, and where from."""
+    where = f" · {state.where}" if state.where else ""
+    st = state.status
+    if st is None:
+        n = len(state.questions)
+        saved = f", saved {_hhmm(state.last_arrival, tz)}" if state.last_arrival else ""
+        return f"{state.label}: {n} question{'s' if n != 1 else ''} (the facilitator's copy{saved})"
+    arrived = f"last new {_hhmm(state.last_arrival, tz)}" if state.last_arrival else ""
+    if st.ok:
+        parts = [st.message, arrived, f"checked {_hhmm(st.last_attempt_at, tz, True)}"]
+        if st.source_open is False:
+            parts.append("the form is closed")
+    elif st.last_attempt_at is None:
+        parts = [st.message]
+    else:
+        retry = f"retrying in {round(st.retry_in)} s" if st.retry_in else ""
+        parts = [f"PROBLEM: {st.message}", arrived, retry]
+    return f"{state.label}: " + " · ".join(p for p in parts if p) + where
+
+
+@dataclass(frozen=True, slots=True)
+class BoardCounts:
+    """Counts over the whole board (merged duplicates not counted)."""
+
+    by_status: dict[str, int]
+    unseen: int
+    total: int
+
+
+def count(questions: Iterable[Question]) -> BoardCounts:
+    by_status: dict[str, int] = {}
+    unseen = total = 0
+    for q in questions:
+        if q.merged_into is not None:
+            continue
+        total += 1
+        by_status[q.status] = by_status.get(q.status, 0) + 1
+        if not q.seen and q.status != "dismissed":
+            unseen += 1
+    return BoardCounts(by_status, unseen, total)
+
+
+def queue_line(counts: BoardCounts, clock: RunOfShow) -> str:
+    """Weigh the queue against the clock: ``"7 queued, 6 min left in this segment"``."""
+    queued = counts.by_status.get("queued", 0)
+    head = f"{queued} queued"
+    if counts.by_status.get("live"):
+        head += ", 1 live"
+    phase = clock.phase
+    if phase is Phase.FINISHED:
+        return f"{head}; session ended"
+    if clock.current_index is None:
+        return f"{head}; not started"
+    left = clock.remaining()
+    minutes = round(abs(left) / 60)
+    if left >= 0:
+        words = f"{minutes} min left" if minutes else "under a minute left"
+    else:
+        words = f"{minutes} min over" if minutes else "just over time"
+    paused = " (paused)" if phase is Phase.PAUSED else ""
+    return f"{head}, {words} in this segment{paused}"
+
+
+def new_line(counts: BoardCounts) -> str:
+    return f"{counts.unseen} new since you last looked" if counts.unseen else "nothing new"
+
+
+def summary_line(counts: BoardCounts, clock: RunOfShow) -> str:
+    """The status bar's first line: what is new, then the queue against the clock."""
+    return f"{new_line(counts)} · {queue_line(counts, clock)}"
+
+
+@dataclass
+class CacheFollower:
+    """A reader console's view of the facilitator's cache file: reload when its stamp moves."""
+
+    cache: FeedCache
+    _stamp: tuple[int, int] | None = None
+
+    def poll(self) -> tuple[bool, CachedFeed | None]:
+        """``(changed, feed)``: reads the file only when its (mtime, size) changed.
+
+        Raises ``FeedCacheError`` for a file that does not parse (it is left alone).
+        """
+        try:
+            st = self.cache.path.stat()
+        except FileNotFoundError:
+            if self._stamp is None:
+                return False, None
+            self._stamp = None
+            return True, None
+        stamp = (st.st_mtime_ns, st.st_size)
+        if stamp == self._stamp:
+            return False, None
+        self._stamp = stamp
+        return True, self.cache.load()
+
+
+def configured_source(agenda: Agenda, args: Any = None) -> SourceConfig | None:
+    """The session's form source: ``run --source URL --preset NAME --map F=N`` wins over the
+    agenda's ``[questions]`` table; ``None`` when neither names a URL (the built-in form's
+    source is added by the app itself). Raises ``FeedConfigError`` in plain words."""
+    from console.cli.feed import guess_preset
+    from console.feeds.errors import FeedConfigError
+
+    url = getattr(args, "source", None) if args is not None else None
+    if url:
+        preset = getattr(args, "preset", None) or guess_preset(url)
+        maps = list(getattr(args, "map", None) or [])
+        options: dict[str, object] = {}
+    else:
+        q = agenda.questions
+        if not q.url:
+            return None
+        url, preset = q.url, q.preset or guess_preset(q.url)
+        maps = [f"{k}={v}" for k, v in q.mapping.items()]
+        options = {"interval_seconds": q.interval_seconds, "token_env": q.token_env}
+    if not preset:
+        raise FeedConfigError(f"say which kind of source {describe_source(url)} is with a preset")
+    return source_from_args(url, preset, maps, tz=agenda.timezone, **options)

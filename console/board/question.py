@@ -1,0 +1,139 @@
+"""The board's view of one question: the source's fields joined with the facilitator's decision.
+
+Kept apart from the board so that renderers (board widget, presenter view, report) can
+import the shape without the moderation machinery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from console.board.moderation import ORIGINS, Moderation, text_hash
+from console.feeds.model import FeedQuestion
+from console.store import Record
+
+MANUAL = "manual"
+"""The source label of questions typed in by hand."""
+
+
+def question_key(source: str, source_id: str) -> str:
+    """The board key of a question: ``"<source label>:<id>"`` (``"manual:<record id>"``)."""
+    return f"{source}:{source_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What the board shows for one question."""
+
+    key: str
+    source: str
+    text: str
+    asker: str | None
+    """``None`` means Anonymous."""
+    email: str | None
+    display_name: bool
+    """Whether the asker agreed to have their name shown (presenter view, report)."""
+    submitted_at: datetime | None
+    votes: int
+    """Feed votes + manual +1s + the votes of duplicates merged under this one."""
+    topic: str | None
+    status: str
+    starred: bool
+    themes: tuple[str, ...]
+    answer_note: str
+    origin: str
+    arrived_segment_id: str | None
+    answered_segment_id: str | None
+    merged_into: str | None
+    duplicates: tuple[str, ...]
+    edited: bool
+    """The source changed the text after the facilitator last acted on it."""
+    carried_over: bool
+    """Brought over from an earlier session of the series."""
+    seen: bool
+    plus_ones: int
+    added_by: str | None
+    """The console author who typed a hand-added question in (``None`` for feed ones)."""
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO timestamp as an aware datetime (naive ones are read as UTC), else ``None``."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def sort_time(q: Question) -> float:
+    """Sort key for "newest first"; questions without a time sort as the oldest."""
+    return q.submitted_at.timestamp() if q.submitted_at else float("-inf")
+
+
+def from_feed(
+    key: str, fq: FeedQuestion, mod: Moderation, votes: int, dups: tuple[str, ...], seen: bool
+) -> Question:
+    return Question(
+        key=key,
+        source=key[: len(key) - len(fq.source_id) - 1],
+        text=fq.text,
+        asker=fq.asker or None,
+        email=fq.email,
+        display_name=fq.display_name,
+        submitted_at=fq.submitted_at,
+        votes=votes,
+        topic=fq.topic,
+        status=mod.status,
+        starred=mod.starred,
+        themes=mod.themes,
+        answer_note=mod.answer_note,
+        origin="form",
+        arrived_segment_id=mod.arrived_segment_id,
+        answered_segment_id=mod.answered_segment_id,
+        merged_into=mod.merged_into,
+        duplicates=dups,
+        edited=mod.text_hash is not None and mod.text_hash != text_hash(fq.text),
+        carried_over=mod.carried_over,
+        seen=seen,
+        plus_ones=mod.plus_ones,
+        added_by=None,
+    )
+
+
+def from_manual(
+    key: str, rec: Record, mod: Moderation, votes: int, dups: tuple[str, ...], seen: bool
+) -> Question:
+    data = rec.data
+    text = data.get("text")
+    asker = data.get("asker")
+    origin = data.get("origin")
+    segment = data.get("segment_id")
+    return Question(
+        key=key,
+        source=MANUAL,
+        text=text if isinstance(text, str) else "",
+        asker=asker if isinstance(asker, str) and asker else None,
+        email=None,
+        display_name=data.get("display_name") is True,
+        submitted_at=parse_time(data.get("created_at")) or parse_time(rec.updated_at),
+        votes=votes,
+        topic=None,
+        status=mod.status,
+        starred=mod.starred,
+        themes=mod.themes,
+        answer_note=mod.answer_note,
+        origin=origin if isinstance(origin, str) and origin in ORIGINS else "other",
+        arrived_segment_id=segment if isinstance(segment, str) else mod.arrived_segment_id,
+        answered_segment_id=mod.answered_segment_id,
+        merged_into=mod.merged_into,
+        duplicates=dups,
+        edited=False,
+        carried_over=mod.carried_over or data.get("carried_over") is True,
+        seen=seen,
+        plus_ones=mod.plus_ones,
+        added_by=rec.author,
+    )

@@ -1,0 +1,138 @@
+"""``facilitator export``: the follow-up report of a session, or a summary of a series."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from console.system.paths import data_dir
+
+FORMATS = ("md", "html", "csv", "json")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write the follow-up report (md, html, csv, json) or a series summary",
+        description=(
+            "Write a session's follow-up report. Askers' names and emails are left out "
+            "unless --with-names is given: the report is meant to be shared."
+        ),
+    )
+    p.add_argument(
+        "session",
+        nargs="?",
+        metavar="SESSION",
+        help="session id (or a unique start of it), 'latest', or a session folder",
+    )
+    p.add_argument(
+        "--series",
+        metavar="NAME",
+        help="summarise every session of this series instead (rehearsals left out)",
+    )
+    p.add_argument("--format", choices=FORMATS, default="md", help="output format (default md)")
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        default="-",
+        help="file to write, '-' for standard output (default); for csv a folder "
+        "(questions.csv, notes.csv, action_items.csv) or NAME.csv "
+        "(NAME-questions.csv ...)",
+    )
+    p.add_argument(
+        "--merge",
+        nargs="+",
+        metavar="PATH",
+        default=[],
+        help="fold in session files or folders copied from other machines",
+    )
+    p.add_argument("--include-dismissed", action="store_true", help="also list dismissed questions")
+    p.add_argument(
+        "--with-names",
+        action="store_true",
+        help="include askers' names and emails (keep such a report internal)",
+    )
+    p.set_defaults(handler=run)
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"facilitator export: {message}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    from console.report.merge import MergeError, load_copied
+    from console.store import StoreError, find_session
+
+    root = data_dir(getattr(args, "data_dir", None))
+    now = datetime.now(UTC)
+    if bool(args.session) == bool(args.series):
+        return _fail(
+            "give a SESSION (id, 'latest' or a folder) or --series NAME, not both and not neither"
+        )
+    if args.format == "csv" and args.out == "-":
+        return _fail("csv writes three tables: give --out a folder or a NAME.csv file", 2)
+    if args.series:
+        if args.merge or args.format == "csv":
+            return _fail("--series takes --format md, html or json, and no --merge", 2)
+        return _series(root, args.series, args.format, args.out, now)
+    try:
+        folder = find_session(root, args.session)
+        extra = load_copied([Path(p).expanduser() for p in args.merge])
+    except (StoreError, MergeError) as exc:
+        return _fail(str(exc))
+    from console.report.build import build_report
+    from console.report.write import render, write_report
+
+    data = build_report(
+        folder,
+        now=now,
+        extra=extra,
+        include_dismissed=args.include_dismissed,
+        with_names=args.with_names,
+    )
+    for warning in data.warnings:
+        print(f"facilitator export: warning: {warning}", file=sys.stderr)
+    if args.out == "-":
+        sys.stdout.write(render(data, args.format))
+        return 0
+    try:
+        written = write_report(data, args.format, Path(args.out).expanduser())
+    except OSError as exc:
+        return _fail(f"cannot write {args.out}: {exc}")
+    for path in written:
+        print(path)
+    return 0
+
+
+def _series(root: Path, name: str, fmt: str, out: str, now: datetime) -> int:
+    from console.report.series import (
+        build_series,
+        render_series_html,
+        render_series_json,
+        render_series_markdown,
+    )
+    from console.store import atomic_write_bytes
+
+    data = build_series(root, name, now)
+    if not data.reports:
+        print(f"facilitator export: warning: no sessions of series {name!r}", file=sys.stderr)
+    renderers = {
+        "md": render_series_markdown,
+        "html": render_series_html,
+        "json": render_series_json,
+    }
+    text = renderers[fmt](data)
+    if out == "-":
+        sys.stdout.write(text)
+        return 0
+    path = Path(out).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, text.encode("utf-8"))
+    except OSError as exc:
+        return _fail(f"cannot write {out}: {exc}")
+    print(path)
+    return 0

@@ -1,0 +1,185 @@
+"""`facilitator form serve`: run the built-in question form on its own.
+
+Staff use it on a machine participants can reach (behind a TLS reverse proxy) when teachers
+join from home and cannot reach the facilitator's laptop. The console then reads it with the
+``intake`` preset and the read token printed here on first start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from console.intake.config import TOKEN_ENV, FormInfo, IntakeConfig, IntakeError
+from console.system.paths import data_dir
+
+INTAKE_FOLDER = "intake"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    form = sub.add_parser("form", help="the built-in question form")
+    actions = form.add_subparsers(dest="form_command", required=True, metavar="ACTION")
+    serve = actions.add_parser(
+        "serve",
+        help="serve the question form on its own (for a reachable machine)",
+        description="Serve the question form until Ctrl-C. Binds 127.0.0.1 unless --lan or "
+        "--host says otherwise; put a TLS reverse proxy in front and pass --public-url.",
+    )
+    serve.add_argument("--agenda", metavar="PATH", help="agenda file or bundled agenda name")
+    serve.add_argument("--title", help="title shown on the form when there is no agenda")
+    serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=int, default=None, help="port (default 8765, or the next free one)"
+    )
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the https:// address participants use (Origin and Host are checked against it)",
+    )
+    serve.add_argument(
+        "--trust-proxy",
+        action="store_true",
+        help="count clients by X-Forwarded-For (only behind your own reverse proxy)",
+    )
+    serve.add_argument(
+        "--lan", action="store_true", help="bind all interfaces (reachable on your network)"
+    )
+    serve.add_argument(
+        "--rate-per-minute",
+        type=int,
+        default=30,
+        metavar="N",
+        help="questions per minute from one address (default 30; a school NAT shares one)",
+    )
+    serve.add_argument(
+        "--global-per-minute",
+        type=int,
+        default=1200,
+        metavar="N",
+        help="questions per minute from everyone together (default 1200)",
+    )
+    serve.set_defaults(handler=run_form_serve)
+
+
+def _form_info(args: argparse.Namespace) -> FormInfo:
+    """The page heading: from the agenda when given (imported only then), else plain."""
+    if not args.agenda:
+        return FormInfo(title=args.title or "Questions for the session")
+    try:
+        from console.agenda.model import AgendaError, load_agenda, resolve_agenda
+    except ImportError as exc:
+        raise ValueError(f"agendas cannot be read in this build ({exc})") from None
+    from console.intake.config import form_info_from_agenda
+
+    try:
+        agenda = load_agenda(resolve_agenda(args.agenda))
+    except AgendaError as exc:
+        raise ValueError(str(exc)) from None
+    return form_info_from_agenda(agenda)
+
+
+def _check_args(args: argparse.Namespace) -> str | None:
+    if args.public_url:
+        parts = urlsplit(args.public_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            return "--public-url must look like https://forms.example.org/"
+    if args.port is not None and not 0 <= args.port <= 65535:
+        return "--port must be between 0 and 65535"
+    if args.rate_per_minute < 1 or args.global_per_minute < 1:
+        return "rate limits must be at least 1"
+    if args.lan and args.host:
+        return "use either --lan or --host, not both"
+    return None
+
+
+def run_form_serve(args: argparse.Namespace) -> int:
+    if problem := _check_args(args):
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    try:
+        info = _form_info(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    config = IntakeConfig(
+        data_dir=data_dir(getattr(args, "data_dir", None)) / INTAKE_FOLDER,
+        host="0.0.0.0" if args.lan else (args.host or "127.0.0.1"),  # noqa: S104 - asked for
+        port=args.port,
+        public_url=args.public_url,
+        trust_proxy=args.trust_proxy,
+        rate_per_minute=args.rate_per_minute,
+        global_per_minute=args.global_per_minute,
+    )
+    try:
+        return asyncio.run(_serve(config, info, lan=args.lan))
+    except KeyboardInterrupt:
+        return 0
+    except (IntakeError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+async def _serve(config: IntakeConfig, info: FormInfo, *, lan: bool) -> int:
+    from console.intake.server import IntakeServer
+
+    server = IntakeServer(config, info)
+    await server.start()
+    try:
+        print(f"Question form for “{info.title}” is at {server.url}", flush=True)
+        if lan:
+            print(
+                f"warning: listening on all interfaces; anyone on your network can reach "
+                f"{server.url} (plain HTTP, no TLS). Prefer a TLS reverse proxy and --public-url.",
+                file=sys.stderr,
+            )
+        print(f"Submissions are kept in {config.data_dir}", flush=True)
+        if not server.open:
+            print(
+                "The form is closed, as it was left; reopen it with "
+                'POST /api/session {"open": true} (see docs/intake.md).',
+                flush=True,
+            )
+        if server.store is not None and server.store.recovered_from is not None:
+            print(
+                f"warning: the old submissions file did not parse; kept it as "
+                f"{server.store.recovered_from} and started a fresh one",
+                file=sys.stderr,
+            )
+        if server.token_was_created:
+            print(
+                "Read token for the console (shown once; it is kept in the data folder):\n"
+                f"  {server.token}",
+                flush=True,
+            )
+        elif server.token_source == "env":  # noqa: S105 - not a secret
+            print(f"Using the read token from {TOKEN_ENV}.", flush=True)
+        else:
+            print(
+                f"The read token was printed on first start; it is kept in {config.data_dir}.",
+                flush=True,
+            )
+        print("Press Ctrl-C to stop.", flush=True)
+        await _until_stopped()
+    finally:
+        await server.stop()
+    return 0
+
+
+async def _until_stopped() -> None:
+    """Sleep until SIGINT or SIGTERM, so the store is flushed and the lock released."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+def intake_folder(root: Path) -> Path:
+    """Where ``form serve`` keeps its token and submissions under a data root."""
+    return root / INTAKE_FOLDER

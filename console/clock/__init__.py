@@ -1,0 +1,8 @@
+"""The run-of-show clock, over an injected ``now()``; no UI in it.
+
+- run_of_show: the state machine (start, pause, next, jump, nudges)
+- model: planned segments, runs, events and the schedule rows
+- ledger: planned versus actual, per segment
+- saved: the clock as JSON-safe data, checked when read back
+- view: the words and numbers the screen shows, in the agenda's time zone
+"""

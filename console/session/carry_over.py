@@ -1,0 +1,100 @@
+"""Carry an earlier session's open items into the next session of the series.
+
+``facilitator run --follow-up SESSION`` creates a session whose board starts with the earlier
+session's deferred and never-reached questions and whose notes start with its open action
+items, each marked carried over. Record ids are derived from the earlier session and item,
+so running the carry-over twice (two consoles, a restart) merges into the same records
+instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from console.board.question import MANUAL, question_key
+from console.report.build import build_report
+from console.report.model import NoteRow, QuestionRow
+from console.store import Record, SessionFolder, SessionInfo, find_session
+
+CARRIED_ORIGIN = "carried"
+
+
+def _carried_id(session_id: str, kind: str, item: str) -> str:
+    digest = hashlib.blake2b(f"{session_id}\0{kind}\0{item}".encode(), digest_size=12)
+    return "carried-" + digest.hexdigest()
+
+
+def carry_over_records(
+    folder: SessionFolder, earlier_ref: str, author: str, now: Callable[[], datetime]
+) -> list[Record]:
+    """Records for ``folder``'s new session: open questions and action items of the earlier one.
+
+    ``earlier_ref`` is an id, an id prefix, ``latest`` or a folder (``find_session``); it is
+    looked up in the same data directory as ``folder``. Raises ``StoreError`` when it is not
+    found.
+    """
+    root = folder.path.parent.parent
+    earlier = find_session(root, earlier_ref)
+    moment = now()
+    report = build_report(earlier, now=moment, with_names=True)
+    stamp = moment.astimezone(UTC).isoformat(timespec="microseconds")
+    out: list[Record] = []
+    for q in report.follow_up:
+        out += _question_records(earlier.info.id, q, author, stamp)
+    for note in report.open_actions:
+        out.append(_action_record(earlier.info, note, author, stamp))
+    return out
+
+
+def _question_records(session_id: str, q: QuestionRow, author: str, stamp: str) -> list[Record]:
+    rid = _carried_id(session_id, "question", q.key)
+    data = {
+        "text": q.text,
+        "asker": q.asker,
+        "origin": CARRIED_ORIGIN,
+        "segment_id": None,
+        "created_at": q.submitted_at or stamp,
+        "display_name": False,
+        "carried_over": True,
+        "carried_from": {"session": session_id, "key": q.key, "status": q.status, "votes": q.votes},
+    }
+    records = [Record("question", rid, author, 1, stamp, False, data)]
+    if q.themes or q.starred:
+        # The decision record carries the flag and themes so the board shows both at once.
+        mod = {
+            "status": "new",
+            "themes": list(q.theme_ids),
+            "carried_over": True,
+            "starred": q.starred,
+        }
+        key = question_key(MANUAL, rid)
+        records.append(Record("moderation", key, author, 1, stamp, False, mod))
+    return records
+
+
+def _action_record(earlier: SessionInfo, note: NoteRow, author: str, stamp: str) -> Record:
+    """The carried item names the earlier session by title and start too, so the note panes
+    can say where it came from without opening another session's folder."""
+    started = earlier.started_at or earlier.created_at
+    data = {
+        "kind": "action",
+        "text": note.text,
+        "themes": list(note.theme_ids),
+        "owner": note.owner,
+        "due": note.due,
+        "done": False,
+        "segment_id": None,
+        "question_key": None,
+        "created_at": stamp,
+        "carried_over": True,
+        "carried_from": {
+            "session": earlier.id,
+            "title": earlier.title,
+            "started_at": started.astimezone(UTC).isoformat(),
+            "note": note.id,
+            "author": note.author,
+        },
+    }
+    return Record("note", _carried_id(earlier.id, "note", note.id), author, 1, stamp, False, data)

@@ -1,0 +1,182 @@
+"""The session a console has open: agenda, clock and own store file, with no UI in it.
+
+The UI calls these methods and persists what they return; everything here can run from a
+script or a test. Only the facilitator's console changes the clock; a note-taker's console
+follows it by re-reading the facilitator's file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from console.agenda.model import Agenda
+from console.board.model import Board
+from console.clock.model import ClockError, ClockEvent, Phase, PlannedSegment
+from console.clock.run_of_show import RunOfShow
+from console.notes.notebook import NoteBook
+from console.session.setup import Launch
+from console.store import AuthorFile, Record, SessionFolder
+
+CLOCK_KIND = "clock"
+CLOCK_ID = "run-of-show"
+FACILITATOR = "facilitator"
+
+
+def planned_segments(agenda: Agenda) -> list[PlannedSegment]:
+    """The agenda's segments as the clock sees them."""
+    return [
+        PlannedSegment(s.id, s.title, s.minutes, s.wrapup_minutes, s.auto_advance)
+        for s in agenda.segments
+    ]
+
+
+class LiveSession:
+    """Agenda + run-of-show clock + this console's own file in the session folder."""
+
+    def __init__(self, launch: Launch, now: Callable[[], datetime]) -> None:
+        self.agenda = launch.agenda
+        self.folder: SessionFolder = launch.folder
+        self.author = launch.author
+        self.role = launch.role
+        self.read_only = launch.read_only
+        self.now = now
+        self.segments = planned_segments(self.agenda)
+        self.clock = RunOfShow(self.segments, self.agenda.scheduled_start, now)
+        self.file: AuthorFile | None = None
+        self.warnings: list[str] = []
+        self._clock_rev = 0
+        theme_ids = [t.id for t in self.agenda.themes]
+        board_role = "facilitator" if self.runs_clock else "notes"
+        self.board = Board(self.author, now, role=board_role, themes=theme_ids)
+        self.notebook = NoteBook(self.author, now, theme_ids)
+
+    @property
+    def runs_clock(self) -> bool:
+        """Whether this console may change the clock (facilitator, not read-only)."""
+        return self.role == FACILITATOR and not self.read_only
+
+    def open(self) -> None:
+        """Take this console's file (lock) and restore the saved state of the session.
+
+        Raises StoreLocked / StoreCorrupt from the store: the caller shows them and quits.
+        """
+        if not self.read_only:
+            self.file = AuthorFile(self.folder.author_path(self.author), self.author)
+            self.file.open()
+        records, warnings = self.folder.read_all()
+        self.warnings.extend(warnings)
+        self.restore_clock(records.values())
+        self.board.load(records.values())
+        self.notebook.load(records.values())
+        self._carry_over_if_new()
+
+    def _carry_over_if_new(self) -> None:
+        """A follow-up session starts with the earlier one's open items, marked carried over.
+
+        Done once, by the facilitator's console, while its own file is still empty.
+        """
+        earlier = self.folder.info.follow_up_of
+        if not earlier or not self.runs_clock or self.file is None or self.file.records():
+            return
+        from console.session.carry_over import carry_over_records
+
+        records = carry_over_records(self.folder, earlier, self.author, self.now)
+        if records:
+            self.file.put_many(records)
+            self.board.load(records)
+            self.notebook.load(records)
+
+    def apply_folder(self, records: dict[tuple[str, str], Record]) -> bool:
+        """Take in what other consoles wrote (merged folder records); True if anything moved.
+
+        Our own records come back too; the models keep the newest revision, so replaying
+        them is harmless.
+        """
+        before = (self.board.version, self.notebook.version)
+        changed = not self.runs_clock and self.restore_clock(records.values())
+        for record in records.values():
+            if record.author == self.author and self.file is not None:
+                continue  # this console's own records are already applied
+            if record.kind in {"note", "notepad"}:
+                self.notebook.apply(record)
+            elif record.kind in {"question", "moderation"}:
+                self.board.apply(record)
+        return changed or before != (self.board.version, self.notebook.version)
+
+    @property
+    def segment_id(self) -> str | None:
+        """The segment in play (None before the start and after the finish)."""
+        index = self.clock.current_index
+        return None if index is None else self.segments[index].id
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+    def restore_clock(self, records: Iterable[Record]) -> bool:
+        """Apply the newest saved clock state; True when it changed what is shown."""
+        saved = [r for r in records if r.kind == CLOCK_KIND and r.id == CLOCK_ID and not r.deleted]
+        if not saved:
+            return False
+        record = max(saved, key=lambda r: (r.rev, r.updated_at))
+        if record.rev <= self._clock_rev:
+            return False
+        try:
+            self.clock = RunOfShow.from_dict(
+                record.data, self.segments, self.agenda.scheduled_start, self.now
+            )
+        except ValueError as exc:
+            self.warnings.append(f"The saved clock could not be restored ({exc}); it starts idle.")
+            return False
+        self.warnings.extend(self.clock.restore_warnings)
+        self._clock_rev = record.rev
+        return True
+
+    def clock_record(self) -> Record:
+        """The clock's state as the next revision of its record."""
+        self._clock_rev += 1
+        return Record(
+            kind=CLOCK_KIND,
+            id=CLOCK_ID,
+            author=self.author,
+            rev=self._clock_rev,
+            data=self.clock.to_dict(),
+        )
+
+    def act(self, action: str, *args: float | int) -> tuple[list[ClockEvent], Record | None]:
+        """Run one clock operation by name; returns its events and the record to save.
+
+        Raises ClockError (plain words) when the phase does not allow it, or PermissionError
+        for a console that does not run the clock.
+        """
+        if not self.runs_clock:
+            raise PermissionError("Only the facilitator's console runs the clock.")
+        operation = getattr(self.clock, action)
+        events: list[ClockEvent] = operation(*args)
+        return events, (self.clock_record() if events else None)
+
+    def tick(self) -> tuple[list[ClockEvent], Record | None]:
+        """Let time pass: auto-advance may move on; returns what to save, if anything."""
+        events = self.clock.tick()
+        if events and self.runs_clock:
+            return events, self.clock_record()
+        return events, None
+
+    def session_changes(self) -> dict[str, datetime]:
+        """Session-level facts the clock now implies (started, finished) that the folder's
+        info does not have yet."""
+        changes: dict[str, datetime] = {}
+        if self.clock.started_at is not None and self.folder.info.started_at is None:
+            changes["started_at"] = self.clock.started_at
+        if (
+            self.clock.phase is Phase.FINISHED
+            and self.clock.finished_at is not None
+            and self.folder.info.finished_at is None
+        ):
+            changes["finished_at"] = self.clock.finished_at
+        return changes
+
+
+__all__ = ["ClockError", "LiveSession", "planned_segments"]

@@ -1,0 +1,73 @@
+"""The session store: one import for everything the app needs to keep data at rest.
+
+The pieces live in small modules (atomic writes, the lock, the journal, the author file, the
+async writer, session folders, setting a damaged file aside); this module only gathers their
+public names. See docs/store.md.
+"""
+
+from __future__ import annotations
+
+from console.store.atomic import AtomicJSONStorage, atomic_write_bytes
+from console.store.author_file import AuthorFile, fresh_path_for, read_author_file
+from console.store.errors import (
+    SET_ASIDE_OPTION,
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+    StoreTooNew,
+)
+from console.store.folders import (
+    FEED_CACHE_FILE,
+    NOT_AUTHOR_FILES,
+    SESSION_FILE,
+    FileStamp,
+    FolderRead,
+    FolderWatcher,
+    SessionFolder,
+    SessionInfo,
+    author_slug,
+    find_session,
+    list_sessions,
+    resumable_session,
+)
+from console.store.journal import journal_path_for
+from console.store.lock import FileLock
+from console.store.records import Record, merge, new_id, wins
+from console.store.schema import SCHEMA_VERSION
+from console.store.set_aside import Recovery, set_aside_damaged
+from console.store.writer import StoreWriter
+
+__all__ = [
+    "FEED_CACHE_FILE",
+    "NOT_AUTHOR_FILES",
+    "SCHEMA_VERSION",
+    "SESSION_FILE",
+    "SET_ASIDE_OPTION",
+    "AtomicJSONStorage",
+    "AuthorFile",
+    "FileLock",
+    "FileStamp",
+    "FolderRead",
+    "FolderWatcher",
+    "Record",
+    "Recovery",
+    "SessionFolder",
+    "SessionInfo",
+    "StoreCorrupt",
+    "StoreError",
+    "StoreLocked",
+    "StoreTooNew",
+    "StoreWriter",
+    "atomic_write_bytes",
+    "author_slug",
+    "find_session",
+    "fresh_path_for",
+    "journal_path_for",
+    "list_sessions",
+    "merge",
+    "new_id",
+    "read_author_file",
+    "resumable_session",
+    "set_aside_damaged",
+    "wins",
+]

@@ -1,0 +1,4 @@
+"""Outside text made safe once, at the boundary.
+
+- clean: control characters, escape sequences and bidi overrides removed; lengths capped
+"""

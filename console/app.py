@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.message import Message
 from textual.screen import Screen
 
@@ -38,6 +39,7 @@ from console.live_session import LiveSession
 from console.records import Record
 from console.settings import Settings
 from console.store import FolderWatcher, StoreWriter
+from console.ui_terminal import use_paste_safe_parser
 
 SAVE_LOG_ENV = "FACILITATOR_SAVE_LOG"
 SWITCH_INTERVAL = 0.001
@@ -115,6 +117,12 @@ class FacilitatorApp(App[None]):
         log = os.environ.get(SAVE_LOG_ENV)
         self.save_log: Path | None = Path(log) if log else None
         """Test hook: ids of records confirmed on disk, appended after each durable write."""
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal, reading a paste whole (see ``ui_terminal``)."""
+        driver_class = super().get_driver_class()
+        use_paste_safe_parser(driver_class)
+        return driver_class
 
     def on_mount(self) -> None:
         if self.settings.keymap:

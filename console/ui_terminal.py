@@ -34,7 +34,8 @@ from textual.message import Message
 
 from console.textclean import clean_text
 
-_MARK = len(BRACKETED_PASTE_START)
+_START_LEN = len(BRACKETED_PASTE_START)
+_END_LEN = len(BRACKETED_PASTE_END)
 _END_LAST = BRACKETED_PASTE_END[-1]
 
 
@@ -50,7 +51,7 @@ class PasteSafeParser(XTermParser):
 
         textual = super().parse(keys_and_the_rest)
         request = next(textual)
-        recent = ""  # the last characters Textual read, to see a paste start
+        recent = ""  # the last characters Textual read, to see a paste start (it never peeks)
         while True:
             try:
                 character = yield request
@@ -61,7 +62,7 @@ class PasteSafeParser(XTermParser):
                 _end(textual)
                 return
             request = textual.send(character)
-            recent = (recent + character)[-_MARK:]
+            recent = (recent + character)[-_START_LEN:]
             if recent != BRACKETED_PASTE_START:
                 continue
             recent = ""
@@ -76,9 +77,9 @@ class PasteSafeParser(XTermParser):
                     _end(textual)
                     return
                 pasted.append(character)
-                if character == _END_LAST and "".join(pasted[-_MARK:]) == BRACKETED_PASTE_END:
+                if character == _END_LAST and "".join(pasted[-_END_LEN:]) == BRACKETED_PASTE_END:
                     break
-            text = "".join(pasted[:-_MARK])
+            text = "".join(pasted[:-_END_LEN])
             token_callback(events.Paste(clean_text(text, keep_ends=True)))
             # Let Textual see the end marker too, so it leaves its own paste mode (the empty
             # paste it reports for it is dropped above).

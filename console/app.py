@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.message import Message
 from textual.screen import Screen
 
@@ -37,6 +38,7 @@ from console.session.live import LiveSession
 from console.store import FolderWatcher, Record, StoreWriter
 from console.system.heap import keep_long_lived
 from console.system.settings import Settings
+from console.ui_terminal import use_paste_safe_parser
 
 SAVE_LOG_ENV = "FACILITATOR_SAVE_LOG"
 SWITCH_INTERVAL = 0.001
@@ -114,6 +116,12 @@ class FacilitatorApp(App[None]):
         log = os.environ.get(SAVE_LOG_ENV)
         self.save_log: Path | None = Path(log) if log else None
         """Test hook: ids of records confirmed on disk, appended after each durable write."""
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal, reading a paste whole (see ``ui_terminal``)."""
+        driver_class = super().get_driver_class()
+        use_paste_safe_parser(driver_class)
+        return driver_class
 
     def on_mount(self) -> None:
         if self.settings.keymap:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -219,10 +221,7 @@ def load_agenda(path: Path) -> Agenda:
     try:
         if not path.exists():
             raise AgendaError.whole_file(label, "no such agenda file")
-        if path.is_dir():
-            raise AgendaError.whole_file(label, "is a directory, not an agenda file")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_AGENDA_BYTES + 1)
+        raw = _read_regular_file(path, label)
     except OSError as error:
         raise AgendaError.whole_file(label, f"cannot read: {error.strerror or error}") from None
     if len(raw) > MAX_AGENDA_BYTES:
@@ -236,6 +235,39 @@ def load_agenda(path: Path) -> Agenda:
         raise AgendaError([Problem(label, line, col, message)]) from None
     text = text.removeprefix("\ufeff")  # Windows editors add a byte-order mark.
     return replace(parse_agenda(text, label), path=path, name=path.stem)
+
+
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _read_regular_file(path: Path, label: str) -> bytes:
+    """Up to ``MAX_AGENDA_BYTES + 1`` bytes of ``path``, refusing anything but a regular file.
+
+    Opening a named pipe for reading waits until something writes to it (``agenda check`` on a
+    FIFO hung forever), and a device may never end. So the file is opened without blocking and
+    its type is checked on the open descriptor before any read (checking the path first would
+    leave a moment to swap the file).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise AgendaError.whole_file(label, "is a directory, not an agenda file")
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
+            raise AgendaError.whole_file(
+                label, f"not a regular file ({kind}); an agenda is a TOML file, refused"
+            )
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_AGENDA_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def bundled_agendas() -> list[Path]:

@@ -159,6 +159,26 @@ class TableReader:
             return None
         return value
 
+    def visible(self, table: dict[str, Any], key: str, where: KeyPath, *, like: str) -> bool:
+        """False, after a problem, when the string at ``key`` holds a character not seen.
+
+        ``text`` cleans control and bidi characters out of prose, which is right for a title;
+        a name looked up by its exact spelling (a time zone) would silently become another
+        name (``"UTC\\u0000"`` read as ``"UTC"``), so such a value is refused instead.
+        """
+        value = table.get(key)
+        if not isinstance(value, str):
+            return True
+        hidden = next((c for c in value if not c.isprintable()), None)
+        if hidden is None:
+            return True
+        self.add(
+            (*where, key),
+            f"{show(key)} holds an invisible or control character (U+{ord(hidden):04X}); "
+            f"write only the name, like {show(like)}",
+        )
+        return False
+
     def slug(
         self, table: dict[str, Any], key: str, where: KeyPath, context: str, *, required: bool
     ) -> str | None:

@@ -190,6 +190,8 @@ class _Checker(TableReader):
         return out
 
     def time_zone(self, table: dict[str, Any], where: KeyPath, ctx: str) -> str | None:
+        if not self.visible(table, "timezone", where, like="America/New_York"):
+            return None
         name = self.text(table, "timezone", where, ctx, required=True)
         if name is None or _zone_exists(name):
             return name

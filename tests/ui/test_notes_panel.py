@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,7 @@ from console.screens.confirm import ConfirmScreen
 from console.screens.note_editor import NoteEditor
 from console.store.author_file import read_author_file
 from console.store.records import Record
+from console.text.clean import clean_text
 from console.widgets.capture_line import CaptureInput, CaptureLine
 from console.widgets.notes_list import NotesList
 from console.widgets.notes_panel import NotesPanel
@@ -322,6 +327,61 @@ async def test_pasted_text_is_cleaned_and_shown_literally(tmp_path: Path) -> Non
         assert note.text == typed.strip()
         row = cell_texts(app.screen.query_one("#list-note", NotesList))[0]
         assert any("[bold]x 🚒 مرحبا" in c for c in row)
+
+
+@contextmanager
+def terminal_input(app: FacilitatorApp) -> Iterator[Callable[[str], None]]:
+    """The console's real driver reading keyboard bytes from a pipe instead of the terminal.
+
+    ``run_test`` swaps in a headless driver that never parses input, so a bug between the
+    terminal's bytes and Textual's events would not show there; this runs the input thread of
+    the driver ``facilitator run`` would use, and its events reach the app as they would live.
+    """
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTSTP, signal.SIGCONT)}
+    driver = app.driver_class(app, debug=False, mouse=False, size=(120, 40))
+    read_end, write_end = os.pipe()
+    driver.fileno = read_end
+    thread = threading.Thread(target=driver.run_input_thread, daemon=True)
+    thread.start()
+
+    def send(data: str) -> None:
+        os.write(write_end, data.encode())
+
+    try:
+        yield send
+    finally:
+        driver.exit_event.set()
+        thread.join(10)
+        os.close(write_end)
+        os.close(read_end)
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+        assert not thread.is_alive()
+
+
+async def test_a_bracketed_paste_with_an_escape_sequence_keeps_its_order_and_prefix(
+    tmp_path: Path,
+) -> None:
+    """Issue 4: the terminal's bytes for pasting ``!one <OSC 52> two``, then Enter.
+
+    The whole OSC 52 sequence (ESC ] ... BEL) goes; the spaces on either side of it are the
+    paste's own and stay, as they would in a typed line.
+    """
+    app, _ = _app(tmp_path)
+    pasted = "!one \x1b]52;c;QQ==\x07 two"
+    async with app.run_test(size=(120, 40)) as pilot:
+        box = app.screen.query_one(CaptureInput)
+        box.focus()
+        await pilot.pause()
+        with terminal_input(app) as send:
+            send(f"\x1b[200~{pasted}\x1b[201~\r")
+            await until(lambda: bool(app.session.notebook.notes()), pilot)
+            await app.settle()
+        (note,) = app.session.notebook.notes()
+        assert (note.kind, note.text) == ("concern", "one  two")
+        assert note.text == clean_text(pasted)[1:].strip()  # cleaned like any outside text
+        assert on_disk(app)[note.id].data["text"] == "one  two"
+        assert box.value == ""
 
 
 async def test_an_oversized_paste_is_refused_and_can_be_split(tmp_path: Path) -> None:

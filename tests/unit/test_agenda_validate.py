@@ -114,6 +114,30 @@ def test_time_zone_case_is_forgiven_only_as_a_hint() -> None:
     assert 'did you mean "America/New_York"' in message
 
 
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("UTC\\u0000", "U+0000"),  # a NUL: was read as "UTC"
+        ("UTC\\u001b", "U+001B"),
+        ("America/New_York\\t", "U+0009"),
+        ("UTC\\u200e", "U+200E"),  # an invisible left-to-right mark
+    ],
+)
+def test_a_time_zone_with_a_hidden_character_is_refused_where_it_is(
+    written: str, code: str
+) -> None:
+    text = HEAD.replace('timezone = "America/New_York"', f'timezone = "{written}"') + SEGMENT
+    with pytest.raises(AgendaError) as error:
+        parse_agenda(text, "t.toml")
+    (problem,) = error.value.problems
+    assert (problem.line, problem.col) == (6, 1)
+    assert str(problem).startswith("t.toml:6:1: ")
+    assert problem.message == (
+        f'"timezone" holds an invisible or control character ({code}); '
+        'write only the name, like "America/New_York"'
+    )
+
+
 def test_date_time_where_a_date_belongs() -> None:
     text = HEAD.replace("date = 2025-12-17", "date = 2025-12-17T15:30:00") + SEGMENT
     ((_, message),) = problems_of(text)

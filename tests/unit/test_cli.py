@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -76,6 +77,35 @@ def test_run_with_a_broken_agenda_reports_file_line_col(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert f"{bad}:3:" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "command",
+    [["agenda", "check"], ["agenda", "show"], ["run", "--agenda"]],
+    ids=["check", "show", "run"],
+)
+def test_an_agenda_that_is_a_fifo_is_refused_without_waiting(
+    command: list[str], tmp_path: Path
+) -> None:
+    """Opening a named pipe for reading waits for a writer: these commands used to hang.
+
+    Each runs in a subprocess with a deadline (and the test under pytest-timeout), so a hang
+    fails the test instead of stalling the suite.
+    """
+    fifo = tmp_path / "agenda.toml"
+    os.mkfifo(fifo)
+    data = tmp_path / "data"
+    out = subprocess.run(
+        [sys.executable, "-m", "console", "--data-dir", str(data), *command, str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert out.returncode == 1
+    assert f"{fifo}: not a regular file" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not (data / "sessions").exists() or not any((data / "sessions").iterdir())
 
 
 def test_second_live_console_is_refused_naming_the_holder(tmp_path: Path) -> None:

@@ -5,6 +5,9 @@ itself and a slow source still finishes. Each fetch is bounded as a whole. An un
 (304, or the same body hash) costs no parse and reports ``changed=False``. Failures never
 escape the loop: they become a status message, the last good questions stay, and the next
 attempt backs off exponentially with jitter (longer when the source says Retry-After).
+
+A 200 with nothing in it (an empty body, or only blank lines) is such a failure: no form
+answers that, while a header-only CSV from a new form is simply an empty list.
 """
 
 from __future__ import annotations
@@ -22,8 +25,15 @@ import httpx
 
 from console.feeds.base import ParsedFeed
 from console.feeds.config import SourceConfig
-from console.feeds.errors import FeedConfigError, FeedError
-from console.feeds.fetch import describe_source, fetch, is_local, make_client, read_local
+from console.feeds.errors import FeedConfigError, FeedError, FeedFormatError
+from console.feeds.fetch import (
+    FetchResult,
+    describe_source,
+    fetch,
+    is_local,
+    make_client,
+    read_local,
+)
 from console.feeds.model import FeedQuestion
 from console.feeds.presets import Preset, get_preset
 from console.feeds.redact import redact
@@ -57,6 +67,17 @@ def reconcile(
             changed = True
         fresh[q.source_id] = q
     return fresh, changed or list(fresh) != list(before)
+
+
+def _blank(body: bytes) -> bool:
+    """Nothing but a byte-order mark and white space."""
+    return not body.removeprefix(b"\xef\xbb\xbf").strip()
+
+
+def _empty_error(url: str, result: FetchResult) -> FeedFormatError:
+    if is_local(url):
+        return FeedFormatError("the file is empty")
+    return FeedFormatError(f"the source answered HTTP {result.status} with nothing in it")
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +249,8 @@ class FeedPoller:
                 )
             if result.not_modified:
                 return False
+            if _blank(result.body):
+                raise _empty_error(spec.url, result)
             self._remember_validators(key, result.headers)
             digest = hashlib.sha256(result.body).hexdigest()
             hashes.append(digest)

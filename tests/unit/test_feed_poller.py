@@ -573,3 +573,26 @@ def test_reconcile_reports_removal_and_reorder_as_changes() -> None:
 
 def _two_questions() -> list[poller_module.FeedQuestion]:
     return [poller_module.FeedQuestion(source_id="x", text=t) for t in ("one?", "two?")]
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"\r\n\n   \n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n\r\n"], ids=repr
+)
+async def test_empty_200_body_is_a_problem_not_an_empty_list(body: bytes) -> None:
+    source = Source(csv_ok())
+    poller, _ = make(source)
+    await assert_fails_then_recovers(
+        source, poller, csv_ok(body), "the source answered HTTP 200 with nothing in it"
+    )
+    await poller.stop()
+
+
+async def test_empty_local_file_is_a_problem(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "export.csv"
+    path.write_bytes(b"\n\n")
+    poller = FeedPoller(SourceConfig(url=str(path), preset="csv"))
+    update = await poller.poll_once()
+    assert not update.status.ok and "is empty" in update.status.message
+    await poller.stop()

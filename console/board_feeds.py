@@ -9,6 +9,10 @@ holds for every source, and the plain-words lines the status bar shows.
 One cache file (``<session>/feed-cache.json``, the name the store skips as "not an author")
 holds every source: each question's id is prefixed with its board label, so one
 ``FeedCache`` carries them all and a reader splits them back.
+
+A source whose new list lost too many questions is held by its poller (``FeedStatus.held_back``):
+the board keeps the last good list, the status line says so as a problem, and the cache is
+not rewritten until the facilitator accepts the smaller list (``FeedPoller.accept_smaller``).
 """
 
 from __future__ import annotations
@@ -182,8 +186,10 @@ class BoardFeeds:
         where = ", ".join(f"{s.label}={s.where}" for s in self.sources.values() if s.where)
         return questions, where
 
-    def status_lines(self, tz: tzinfo) -> list[str]:
-        return [status_line(s, tz) for s in self.sources.values()]
+    def status_lines(self, tz: tzinfo, *, accept_hint: str = "") -> list[str]:
+        """One line per source; ``accept_hint`` (the UI's "press A to accept it") is added to
+        the line of a source whose smaller list is held."""
+        return [status_line(s, tz, accept_hint=accept_hint) for s in self.sources.values()]
 
     @property
     def problem(self) -> bool:
@@ -218,7 +224,7 @@ def _hhmm(moment: datetime | None, tz: tzinfo, seconds: bool = False) -> str:
     return moment.astimezone(tz).strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
-def status_line(state: SourceState, tz: tzinfo) -> str:
+def status_line(state: SourceState, tz: tzinfo, *, accept_hint: str = "") -> str:
     """One source in plain words: what is wrong first, then how many, when, and where from."""
     where = f" · {state.where}" if state.where else ""
     st = state.status
@@ -235,7 +241,8 @@ def status_line(state: SourceState, tz: tzinfo) -> str:
         parts = [st.message]
     else:
         retry = f"retrying in {round(st.retry_in)} s" if st.retry_in else ""
-        parts = [f"PROBLEM: {st.message}", arrived, retry]
+        hint = accept_hint if st.held_back is not None else ""
+        parts = [f"PROBLEM: {st.message}", hint, arrived, retry]
     return f"{state.label}: " + " · ".join(p for p in parts if p) + where
 
 

@@ -40,6 +40,7 @@ from console.heap import BIG_CHANGE, keep_long_lived
 from console.question import Question
 from console.records import Record
 from console.widgets.board_bindings import (
+    ACCEPT_FEED_KEY,
     BOARD_BINDINGS,
     MODERATION_ACTIONS,
 )
@@ -371,9 +372,10 @@ class BoardPanel(Vertical):
             return
         tz = self.session.agenda.tz
         summary = summary_line(self.counts, self.session.clock)
+        hint = f"press {ACCEPT_FEED_KEY} to accept the smaller list" if self.polls else ""
         self.query_one(FeedStatus).set_lines(
             summary,
-            self.feeds.status_lines(tz),
+            self.feeds.status_lines(tz, accept_hint=hint),
             problem=self.feeds.problem,
             view=self.view_words(),
         )
@@ -619,6 +621,17 @@ class BoardPanel(Vertical):
             poller.poll_now()
         if self.polls and not self.pollers:
             self.notify("No question source to refresh.", severity="information")
+
+    def action_accept_feed(self) -> None:
+        """Take the smaller list of every source that holds one (see ``FeedPoller``)."""
+        # Ask the pollers, not the last status shown: a held list may not have reached it yet.
+        accepted = [
+            label for label, poller in self.pollers.items() if poller.accept_smaller() is not None
+        ]
+        if not accepted:
+            self.notify("No question source is holding back a smaller list.")
+            return
+        self.notify(f"Took the smaller list of {', '.join(accepted)}.")
 
     def action_presenter(self) -> None:
         from console.screens.presenter import PresenterScreen

@@ -205,3 +205,24 @@ async def test_feed_test_takes_a_header_only_sheet_as_a_new_form(
     code = await asyncio.to_thread(_feed_test, f"{base}/pub.csv")
     assert code == 0
     assert "(no questions yet)" in capsys.readouterr().out
+
+
+async def test_poller_holds_a_sheet_that_lost_its_rows_until_accepted(
+    emptying: tuple[str, dict[str, bytes]],
+) -> None:
+    base, state = emptying
+    rows = [f'12/17/2025 15:3{i}:00,,"Question {i}?"\r\n' for i in range(3)]
+    state["body"] = (HEADER + "".join(rows)).encode()
+    config = SourceConfig(url=f"{base}/pub.csv", preset="google-forms", interval_seconds=3600)
+    poller = FeedPoller(config)
+    assert len((await poller.poll_once()).questions) == 3
+    state["body"] = b""
+    empty = await poller.poll_once()
+    assert not empty.status.ok and "nothing in it" in empty.status.message
+    assert len(empty.questions) == 3
+    state["body"] = HEADER.encode()
+    held = await poller.poll_once()
+    assert held.status.held_back == 0 and len(held.questions) == 3
+    accepted = poller.accept_smaller()
+    assert accepted is not None and accepted.questions == () and accepted.status.ok
+    await poller.stop()

@@ -139,6 +139,37 @@ def test_status_line_names_the_problem_first_and_redacts() -> None:
     assert "SECRET" not in ok
 
 
+def held(questions: list[FeedQuestion], smaller: int) -> FeedUpdate:
+    """What the poller reports when the source's new list lost too many questions."""
+    status = FeedStatus(
+        ok=False,
+        message=f"the source now lists {smaller} of the {len(questions)} questions",
+        last_success_at=T0,
+        last_attempt_at=T0,
+        question_count=len(questions),
+        source_label="https://docs.google.com/x?key=***",
+        held_back=smaller,
+    )
+    return FeedUpdate(tuple(questions), False, status)
+
+
+def test_a_held_list_is_a_problem_with_the_accept_key_and_no_cache_write() -> None:
+    board = Board("fac", lambda: T0)
+    feeds = BoardFeeds(board, writes_cache=True)
+    label = feeds.add(SourceConfig("https://docs.google.com/x?key=SECRET", "google-forms"))
+    feeds.apply(label, update([q(1), q(2), q(3)]), None)
+    applied = feeds.apply(label, held([q(1), q(2), q(3)], 0), None)
+    assert not applied.cache_due and not applied.repaint and feeds.problem
+    assert len(board.questions()) == 3  # the last good list stays on the board
+    (line,) = feeds.status_lines(NY, accept_hint="press A to accept it")
+    assert line.startswith("form: PROBLEM: the source now lists 0 of the 3 questions")
+    assert "press A to accept it" in line and "retrying" not in line
+    assert "press A" not in feeds.status_lines(NY)[0]  # a reader console has no key for it
+    accepted = feeds.apply(label, update([]), None)  # accepted: the smaller list, ok again
+    assert accepted.cache_due and not feeds.problem
+    assert "PROBLEM" not in feeds.status_lines(NY, accept_hint="press A to accept it")[0]
+
+
 def test_queue_line_weighs_the_queue_against_the_clock() -> None:
     now = [T0]
     segments = [PlannedSegment("a", "A", 10, 2, False), PlannedSegment("b", "B", 5, 1, False)]

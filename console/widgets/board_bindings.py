@@ -71,7 +71,8 @@ BOARD_BINDINGS: list[BindingType] = [
         "accept_feed",
         "Accept smaller feed",
         "accept-feed",
-        "A source lost most of its questions: take its smaller list",
+        "A source lost most of its questions: take its smaller list (questions with a "
+        "decision or a note stay)",
     ),
     _b("z", "zoom", "Zoom", "zoom", "Give the board the whole screen, or give it back (Esc)"),
     _b(

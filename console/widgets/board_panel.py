@@ -178,7 +178,9 @@ class BoardPanel(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Questions"
-        self.feeds = BoardFeeds(self.session.board, writes_cache=self.polls)
+        self.feeds = BoardFeeds(
+            self.session.board, writes_cache=self.polls, notebook=self.session.notebook
+        )
         self.cache = FeedCache(cache_path(self.session.folder.path))
         if self.session.role == "notes":
             self.add_class("compact")
@@ -304,19 +306,22 @@ class BoardPanel(Vertical):
     def on_unmount(self) -> None:
         """Quitting inside the delay still leaves the newest feed on disk."""
         if self._cache_dirty and hasattr(self, "feeds"):
-            questions, where = self.feeds.cache_contents()
+            questions, kept, where = self.feeds.cache_contents()
+            at = self.app.now()  # type: ignore[attr-defined]
             with contextlib.suppress(OSError):
-                write_cache(self.cache, questions, where, self.app.now())  # type: ignore[attr-defined]
+                write_cache(self.cache, questions, where, at, kept=kept)
 
     async def _write_cache_loop(self) -> None:
         """One write at a time; updates that came during a write are folded into the next."""
         try:
             while self._cache_dirty:
                 self._cache_dirty = False
-                questions, where = self.feeds.cache_contents()
+                questions, kept, where = self.feeds.cache_contents()
                 at = self.app.now()  # type: ignore[attr-defined]
                 try:
-                    await asyncio.to_thread(write_cache, self.cache, questions, where, at)
+                    await asyncio.to_thread(
+                        write_cache, self.cache, questions, where, at, kept=kept
+                    )
                 except OSError as exc:
                     self.notify(f"Could not save the question feed copy: {exc}", severity="warning")
         finally:

@@ -8,7 +8,13 @@ holds for every source, and the plain-words lines the status bar shows.
 
 One cache file (``<session>/feed-cache.json``, the name the store skips as "not an author")
 holds every source: each question's id is prefixed with its board label, so one
-``FeedCache`` carries them all and a reader splits them back.
+``FeedCache`` carries them all and a reader splits them back. Beside what the sources list it
+keeps the questions they dropped that the board still holds (a decision, a note), so neither
+a restart nor the report loses those.
+
+A source whose new list lost too many questions is held by its poller (``FeedStatus.held_back``):
+the board keeps the last good list, the status line says so as a problem, and the cache is
+not rewritten until the facilitator accepts the smaller list (``FeedPoller.accept_smaller``).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from console.feeds.config import SourceConfig, source_from_args
 from console.feeds.fetch import describe_source
 from console.feeds.model import FeedQuestion
 from console.feeds.poller import FeedStatus, FeedUpdate
+from console.notes.notebook import NoteBook
 from console.store import FEED_CACHE_FILE, Record
 
 FORM_LABEL = "form"
@@ -115,9 +122,13 @@ class SourceState:
 class BoardFeeds:
     """The feeds of one board: per label, the latest questions and status."""
 
-    def __init__(self, board: Board, *, writes_cache: bool) -> None:
+    def __init__(
+        self, board: Board, *, writes_cache: bool, notebook: NoteBook | None = None
+    ) -> None:
         self.board = board
         self.writes_cache = writes_cache
+        self.notebook = notebook
+        """The session's notes: a question one of them refers to stays when its source drops it."""
         self.sources: dict[str, SourceState] = {}
 
     def add(self, config: SourceConfig) -> str:
@@ -146,7 +157,8 @@ class BoardFeeds:
         """
         before = self.board.version
         by_label = unpack(cached.questions) if cached is not None else {}
-        labels = set(by_label) | (set() if self.writes_cache else set(self.sources))
+        kept = unpack(cached.kept) if cached is not None else {}
+        labels = set(by_label) | set(kept) | (set() if self.writes_cache else set(self.sources))
         for label in sorted(labels):
             questions = tuple(by_label.get(label, ()))
             state = self.sources.get(label)
@@ -154,8 +166,8 @@ class BoardFeeds:
                 state = self.sources[label] = SourceState(label, "")
             if state.questions != questions:
                 state.last_arrival = when or (cached.saved_at if cached else None)
-            state.questions = questions
-            self.board.update_feed(label, questions, None)
+            state.questions = questions  # what the source listed: the poller's seed
+            self.board.update_feed(label, questions + tuple(kept.get(label, ())), None)
         return self.board.version != before
 
     def apply(self, label: str, update: FeedUpdate, segment_id: str | None) -> Applied:
@@ -168,21 +180,36 @@ class BoardFeeds:
         if moved:
             state.questions = update.questions
             state.last_arrival = update.status.last_success_at or update.status.last_attempt_at
-            records = self.board.update_feed(label, update.questions, segment_id)
+            records = self.board.update_feed(
+                label, update.questions, segment_id, keep=self.noted_keys()
+            )
         return Applied(
             records,
             repaint=self.board.version != before,
             cache_due=self.writes_cache and moved and update.status.ok,
         )
 
-    def cache_contents(self) -> tuple[list[FeedQuestion], str]:
-        """What the cache file should hold now, and the (already redacted) sources it names."""
-        questions = pack({label: s.questions for label, s in self.sources.items()})
-        where = ", ".join(f"{s.label}={s.where}" for s in self.sources.values() if s.where)
-        return questions, where
+    def noted_keys(self) -> set[str]:
+        """The questions the session's notes refer to."""
+        if self.notebook is None:
+            return set()
+        return {n.question_key for n in self.notebook.notes() if n.question_key}
 
-    def status_lines(self, tz: tzinfo) -> list[str]:
-        return [status_line(s, tz) for s in self.sources.values()]
+    def cache_contents(self) -> tuple[list[FeedQuestion], list[FeedQuestion], str]:
+        """What the cache file should hold now: the questions the sources list, the ones they
+        dropped that the board keeps, and the (already redacted) sources it names."""
+        questions = pack({label: s.questions for label, s in self.sources.items()})
+        kept: dict[str, list[FeedQuestion]] = {}
+        for label, state in self.sources.items():
+            listed = {q.source_id for q in state.questions}
+            kept[label] = [q for q in self.board.feed_of(label) if q.source_id not in listed]
+        where = ", ".join(f"{s.label}={s.where}" for s in self.sources.values() if s.where)
+        return questions, pack(kept), where
+
+    def status_lines(self, tz: tzinfo, *, accept_hint: str = "") -> list[str]:
+        """One line per source; ``accept_hint`` (the UI's "press A to accept it") is added to
+        the line of a source whose smaller list is held."""
+        return [status_line(s, tz, accept_hint=accept_hint) for s in self.sources.values()]
 
     @property
     def problem(self) -> bool:
@@ -194,10 +221,15 @@ class BoardFeeds:
 
 
 def write_cache(
-    cache: FeedCache, questions: Sequence[FeedQuestion], where: str, at: datetime
+    cache: FeedCache,
+    questions: Sequence[FeedQuestion],
+    where: str,
+    at: datetime,
+    *,
+    kept: Sequence[FeedQuestion] = (),
 ) -> None:
     """Rewrite the feed cache (called from a thread: it fsyncs)."""
-    cache.store(questions, True, source_label=where, saved_at=at)
+    cache.store(questions, True, source_label=where, saved_at=at, kept=kept)
 
 
 def _waiting(where: str, kept: int) -> FeedStatus:
@@ -217,7 +249,7 @@ def _hhmm(moment: datetime | None, tz: tzinfo, seconds: bool = False) -> str:
     return moment.astimezone(tz).strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
-def status_line(state: SourceState, tz: tzinfo) -> str:
+def status_line(state: SourceState, tz: tzinfo, *, accept_hint: str = "") -> str:
     """One source in plain words: what is wrong first, then how many, when, and where from."""
     where = f" · {state.where}" if state.where else ""
     st = state.status
@@ -234,7 +266,8 @@ def status_line(state: SourceState, tz: tzinfo) -> str:
         parts = [st.message]
     else:
         retry = f"retrying in {round(st.retry_in)} s" if st.retry_in else ""
-        parts = [f"PROBLEM: {st.message}", arrived, retry]
+        hint = accept_hint if st.held_back is not None else ""
+        parts = [f"PROBLEM: {st.message}", hint, arrived, retry]
     return f"{state.label}: " + " · ".join(p for p in parts if p) + where
 
 

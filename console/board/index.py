@@ -7,7 +7,7 @@ taking inputs in (records, feed snapshots) cheaply and answering queries from ca
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import compress, count
@@ -85,14 +85,21 @@ class BoardIndex:
         self._apply(record)
 
     def update_feed(
-        self, source_label: str, questions: Sequence[FeedQuestion], segment_id: str | None
+        self,
+        source_label: str,
+        questions: Sequence[FeedQuestion],
+        segment_id: str | None,
+        *,
+        keep: Container[str] = (),
     ) -> list[Record]:
         """Take the source's current full list; return arrival records to persist.
 
         A question new to the board while a segment is in play gets a moderation record
         naming that segment (facilitator only). Pass ``segment_id=None`` when replaying the
         cached feed at start-up, so old questions are not stamped with the current segment.
-        Questions that left the feed are dropped, unless a decision was recorded for them.
+        Questions that left the feed are dropped, unless the facilitator decided something
+        about them (``Moderation.decided``), duplicates are merged into them, or their key is
+        in ``keep`` (the questions notes refer to).
 
         The poller hands back the very same ``FeedQuestion`` objects for questions that did
         not change, so finding the few that did is an identity test run in C over the whole
@@ -121,10 +128,12 @@ class BoardIndex:
             elif old != fq:
                 self._touch(key)
                 changed = True
-        gone = before.keys() - incoming.keys() if moved or len(incoming) != len(before) else ()
+        left = before.keys() - incoming.keys() if moved or len(incoming) != len(before) else ()
+        # In the source's order, so the kept ones are too (a set has none).
+        gone = [source_id for source_id in before if source_id in left] if left else ()
         for source_id in gone:
             key = f"{source_label}:{source_id}"
-            if ("moderation", key) in self._records:
+            if self._worth_keeping(key) or key in keep:
                 incoming[source_id] = before[source_id]
             else:
                 feed.pop(key, None)
@@ -134,6 +143,15 @@ class BoardIndex:
         if changed:
             self.version += 1
         return out
+
+    def _worth_keeping(self, key: str) -> bool:
+        mod = self._mod.get(key)
+        return (mod is not None and mod.decided) or bool(self._dups.get(key))
+
+    def feed_of(self, source_label: str) -> tuple[FeedQuestion, ...]:
+        """The source's questions the board holds: its last list, then the ones it dropped
+        that the board keeps (see ``update_feed``)."""
+        return tuple(self._by_source.get(source_label, {}).values())
 
     # ------------------------------------------------------------------ views
     def get(self, key: str) -> Question:

@@ -87,6 +87,23 @@ class Moderation:
     """Fingerprint of the text the decision was taken on (``edited`` compares against it)."""
     carried_over: bool = False
 
+    @property
+    def decided(self) -> bool:
+        """Whether the facilitator decided anything about the question.
+
+        Having looked at it (``seen``) or the segment it arrived in are no decision: a
+        question with only those is let go when the form stops listing it.
+        """
+        return (
+            self.status != "new"
+            or self.starred
+            or bool(self.themes)
+            or bool(self.answer_note)
+            or self.merged_into is not None
+            or self.plus_ones > 0
+            or self.carried_over
+        )
+
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Moderation:
         """Read a stored payload; anything malformed falls back to a safe default.

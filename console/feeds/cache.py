@@ -4,6 +4,11 @@ It is a cache, apart from decisions and notes: rewritten only when the feed chan
 atomically (temp file in the same folder, fsync, ``os.replace``, fsync the folder) so a
 crash leaves the old copy or the new one, never half a file. A file that does not parse is
 reported and left alone.
+
+``questions`` is what the sources list; ``kept`` (absent when empty, so such a file is the
+shape older consoles wrote) holds questions the sources dropped that the board keeps because
+the facilitator decided something about them or a note refers to them, so neither a restart
+nor the report loses them. The poller is seeded with ``questions`` only.
 """
 
 from __future__ import annotations
@@ -34,18 +39,33 @@ class CachedFeed:
     questions: tuple[FeedQuestion, ...]
     source_label: str
     saved_at: datetime | None
+    kept: tuple[FeedQuestion, ...] = ()
+    """Questions the sources no longer list, kept for a decision or a note."""
+
+    @property
+    def every_question(self) -> tuple[FeedQuestion, ...]:
+        """What the board shows: the listed questions, then the kept ones."""
+        return self.questions + self.kept
 
 
 def save_feed(
-    path: Path, questions: Iterable[FeedQuestion], *, source_label: str, saved_at: datetime
+    path: Path,
+    questions: Iterable[FeedQuestion],
+    *,
+    source_label: str,
+    saved_at: datetime,
+    kept: Iterable[FeedQuestion] = (),
 ) -> None:
     """Write the feed atomically. ``source_label`` must already be redacted."""
-    payload = {
+    payload: dict[str, object] = {
         "schema": SCHEMA_VERSION,
         "source": source_label,
         "saved_at": saved_at.isoformat(),
         "questions": [q.to_json() for q in questions],
     }
+    kept_json = [q.to_json() for q in kept]
+    if kept_json:
+        payload["kept"] = kept_json
     data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, data)
@@ -61,7 +81,11 @@ def load_feed(path: Path) -> CachedFeed | None:
         raise FeedCacheError(
             f"the saved feed {path} cannot be read ({exc}); it was left as is"
         ) from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("questions"), list):
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("questions"), list)
+        or not isinstance(raw.get("kept", []), list)
+    ):
         raise FeedCacheError(f"the saved feed {path} has an unexpected shape; it was left as is")
     if raw.get("schema") != SCHEMA_VERSION:
         raise FeedCacheError(
@@ -69,11 +93,12 @@ def load_feed(path: Path) -> CachedFeed | None:
         )
     try:
         questions = tuple(FeedQuestion.from_json(q) for q in raw["questions"])
+        kept = tuple(FeedQuestion.from_json(q) for q in raw.get("kept", []))
         when = raw.get("saved_at")
         saved_at = datetime.fromisoformat(when) if isinstance(when, str) else None
     except (KeyError, TypeError, ValueError) as exc:
         raise FeedCacheError(f"the saved feed {path} has a bad entry ({exc})") from exc
-    return CachedFeed(questions, str(raw.get("source") or ""), saved_at)
+    return CachedFeed(questions, str(raw.get("source") or ""), saved_at, kept)
 
 
 class FeedCache:
@@ -93,11 +118,12 @@ class FeedCache:
         *,
         source_label: str,
         saved_at: datetime,
+        kept: Iterable[FeedQuestion] = (),
     ) -> bool:
         """Write when ``changed`` (or when no copy exists yet); return whether it wrote."""
         if not changed and self.path.exists():
             return False
-        save_feed(self.path, questions, source_label=source_label, saved_at=saved_at)
+        save_feed(self.path, questions, source_label=source_label, saved_at=saved_at, kept=kept)
         self.saves += 1
         return True
 

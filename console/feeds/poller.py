@@ -5,6 +5,12 @@ itself and a slow source still finishes. Each fetch is bounded as a whole. An un
 (304, or the same body hash) costs no parse and reports ``changed=False``. Failures never
 escape the loop: they become a status message, the last good questions stay, and the next
 attempt backs off exponentially with jitter (longer when the source says Retry-After).
+
+A 200 with nothing in it (an empty body, or only blank lines) is such a failure: no form
+answers that. A full list that loses every question, or more than half of them, is *held as
+suspect*: the questions stay as they were, the status says so, and only
+:meth:`FeedPoller.accept_smaller` (the facilitator's key) takes the smaller list. A header-only
+CSV from a new form loses nothing, so it is simply an empty list.
 """
 
 from __future__ import annotations
@@ -22,8 +28,15 @@ import httpx
 
 from console.feeds.base import ParsedFeed
 from console.feeds.config import SourceConfig
-from console.feeds.errors import FeedConfigError, FeedError
-from console.feeds.fetch import describe_source, fetch, is_local, make_client, read_local
+from console.feeds.errors import FeedConfigError, FeedError, FeedFormatError
+from console.feeds.fetch import (
+    FetchResult,
+    describe_source,
+    fetch,
+    is_local,
+    make_client,
+    read_local,
+)
 from console.feeds.model import FeedQuestion
 from console.feeds.presets import Preset, get_preset
 from console.feeds.redact import redact
@@ -59,6 +72,29 @@ def reconcile(
     return fresh, changed or list(fresh) != list(before)
 
 
+def lost_too_many(before: Mapping[str, object], after: Mapping[str, object]) -> bool:
+    """Whether ``after`` (a full list) lost every question of ``before``, or more than half.
+
+    Such a list is more likely a broken source than a real change (a sheet emptied by
+    mistake, the wrong tab published), so the poller holds it until someone accepts it.
+    """
+    if not before:
+        return False
+    lost = sum(1 for key in before if key not in after)
+    return lost * 2 > len(before)  # every one of them is more than half too
+
+
+def _blank(body: bytes) -> bool:
+    """Nothing but a byte-order mark and white space."""
+    return not body.removeprefix(b"\xef\xbb\xbf").strip()
+
+
+def _empty_error(url: str, result: FetchResult) -> FeedFormatError:
+    if is_local(url):
+        return FeedFormatError("the file is empty")
+    return FeedFormatError(f"the source answered HTTP {result.status} with nothing in it")
+
+
 @dataclass(frozen=True, slots=True)
 class FeedStatus:
     """What the feed-status widget shows; every text here is already redacted."""
@@ -73,6 +109,9 @@ class FeedStatus:
     retry_in: float | None = None
     """Seconds until the next attempt after a failure (None when polling normally)."""
     source_open: bool | None = None
+    held_back: int | None = None
+    """How many questions the source lists now, when that list lost every question or more
+    than half of them: the last good list stays until it is accepted (None: nothing held)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +153,8 @@ class FeedPoller:
         self._rand = rand
         self._max_backoff = max_backoff
         self._questions: dict[str, FeedQuestion] = {q.source_id: q for q in initial}
+        self._held: dict[str, FeedQuestion] | None = None
+        """A full list that lost too many questions, waiting for ``accept_smaller``."""
         self._label = describe_source(config.url)
         self._validators: dict[str, dict[str, str]] = {}
         self._hashes: list[str] = []
@@ -165,6 +206,21 @@ class FeedPoller:
     def poll_now(self) -> None:
         """Skip the current wait (the UI's "refresh", and tests)."""
         self._wake.set()
+
+    def accept_smaller(self) -> FeedUpdate | None:
+        """Take the smaller list held as suspect (staff did delete those responses).
+
+        Reports the new list like a poll would (``changed=True``) and returns it; None when
+        nothing is held. The next poll of the same body then changes nothing.
+        """
+        if self._held is None:
+            return None
+        self._questions, self._held = self._held, None
+        attempt = self.status.last_success_at or self._now()
+        self.status = self._ok_status(attempt, changed=True)
+        update = FeedUpdate(self.questions, True, self.status)
+        self._deliver(update)
+        return update
 
     async def stop(self) -> None:
         """End the loop (cancelling a fetch in flight) and close the client if we made it."""
@@ -228,6 +284,8 @@ class FeedPoller:
                 )
             if result.not_modified:
                 return False
+            if _blank(result.body):
+                raise _empty_error(spec.url, result)
             self._remember_validators(key, result.headers)
             digest = hashlib.sha256(result.body).hexdigest()
             hashes.append(digest)
@@ -277,6 +335,12 @@ class FeedPoller:
                 fresh, changed = await asyncio.to_thread(reconcile, self._questions, incoming)
             else:
                 fresh, changed = reconcile(self._questions, incoming)
+            # Compared with the list as it is now: the facilitator may have accepted a held
+            # list while a big reconcile ran in its thread.
+            if lost_too_many(self._questions, fresh):
+                self._held = fresh
+                return False
+            self._held = None
             self._questions = fresh
             return changed
         changed = False
@@ -292,19 +356,33 @@ class FeedPoller:
         self._failures = 0
         preset = get_preset(self.config.preset)
         self.next_delay = 0.0 if preset.long_poll else self.config.interval_seconds
+        self.status = self._ok_status(attempt, changed)
+        return FeedUpdate(self.questions, changed, self.status)
+
+    def _ok_status(self, attempt: datetime, changed: bool) -> FeedStatus:
+        """The status after a fetch that worked: the count, or why a smaller list is held."""
         count = len(self._questions)
         word = "question" if count == 1 else "questions"
-        self.status = FeedStatus(
-            ok=True,
-            message=f"{count} {word}" + ("" if changed else " (no change)"),
+        message = f"{count} {word}" + ("" if changed else " (no change)")
+        held = None
+        if self._held is not None:
+            held = len(self._held)
+            now = "no questions" if not held else f"only {held} question{'s' * (held != 1)}"
+            message = (
+                f"the source now lists {now} (it had {count}); keeping the last {count} "
+                "until the smaller list is accepted"
+            )
+        return FeedStatus(
+            ok=held is None,
+            message=message,
             last_success_at=attempt,
             last_attempt_at=attempt,
             question_count=count,
             source_label=self._label,
             notes=self._notes,
             source_open=self._source_open,
+            held_back=held,
         )
-        return FeedUpdate(self.questions, changed, self.status)
 
     def _failed(
         self, attempt: datetime, message: str, retry_after: float | None, *, permanent: bool = False

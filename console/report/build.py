@@ -177,8 +177,9 @@ def _question_rows(
         warnings.append(str(exc))
         cached = None
     if cached is not None:
-        # One cache holds every source, ids prefixed with the board label (console.board.feeds).
-        for source, feed in unpack(cached.questions).items():
+        # One cache holds every source, ids prefixed with the board label (console.board.feeds),
+        # and the questions the sources dropped that have a decision or a note ("kept").
+        for source, feed in unpack(cached.every_question).items():
             board.update_feed(source, feed, None)
     # Every question, merged ones too; arrival order is total (keys are unique), so the
     # board's own sorted lists are not needed.

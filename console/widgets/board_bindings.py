@@ -9,6 +9,8 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 MODERATION_ACTIONS = frozenset({"moderate", "answer", "tag", "merge"})
+ACCEPT_FEED_KEY = "A"
+"""Takes a source's smaller list that was held as suspect (the status line names this key)."""
 
 
 def _b(
@@ -64,6 +66,14 @@ BOARD_BINDINGS: list[BindingType] = [
     _b("F", "theme_filter", "Theme filter", "theme-filter", "Show one theme only"),
     _b("o", "toggle_sort", "Sort", "sort", "Sort newest first or most votes first"),
     _b("r", "refresh_feeds", "Refresh", "refresh", "Fetch the question sources now"),
+    _b(
+        ACCEPT_FEED_KEY,
+        "accept_feed",
+        "Accept smaller feed",
+        "accept-feed",
+        "A source lost most of its questions: take its smaller list (questions with a "
+        "decision or a note stay)",
+    ),
     _b("z", "zoom", "Zoom", "zoom", "Give the board the whole screen, or give it back (Esc)"),
     _b(
         "P",
@@ -84,4 +94,4 @@ BOARD_PALETTE_BINDINGS: list[Binding] = [
 """The same actions for the command palette: the screen's ``action_board(name)`` hands each
 to ``BoardPanel.run_command``."""
 
-__all__ = ["BOARD_BINDINGS", "BOARD_PALETTE_BINDINGS", "MODERATION_ACTIONS"]
+__all__ = ["ACCEPT_FEED_KEY", "BOARD_BINDINGS", "BOARD_PALETTE_BINDINGS", "MODERATION_ACTIONS"]

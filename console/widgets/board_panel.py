@@ -40,6 +40,7 @@ from console.feeds.poller import FeedPoller, FeedUpdate
 from console.store import Record
 from console.system.heap import BIG_CHANGE, keep_long_lived
 from console.widgets.board_bindings import (
+    ACCEPT_FEED_KEY,
     BOARD_BINDINGS,
     MODERATION_ACTIONS,
 )
@@ -177,7 +178,9 @@ class BoardPanel(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Questions"
-        self.feeds = BoardFeeds(self.session.board, writes_cache=self.polls)
+        self.feeds = BoardFeeds(
+            self.session.board, writes_cache=self.polls, notebook=self.session.notebook
+        )
         self.cache = FeedCache(cache_path(self.session.folder.path))
         if self.session.role == "notes":
             self.add_class("compact")
@@ -303,19 +306,22 @@ class BoardPanel(Vertical):
     def on_unmount(self) -> None:
         """Quitting inside the delay still leaves the newest feed on disk."""
         if self._cache_dirty and hasattr(self, "feeds"):
-            questions, where = self.feeds.cache_contents()
+            questions, kept, where = self.feeds.cache_contents()
+            at = self.app.now()  # type: ignore[attr-defined]
             with contextlib.suppress(OSError):
-                write_cache(self.cache, questions, where, self.app.now())  # type: ignore[attr-defined]
+                write_cache(self.cache, questions, where, at, kept=kept)
 
     async def _write_cache_loop(self) -> None:
         """One write at a time; updates that came during a write are folded into the next."""
         try:
             while self._cache_dirty:
                 self._cache_dirty = False
-                questions, where = self.feeds.cache_contents()
+                questions, kept, where = self.feeds.cache_contents()
                 at = self.app.now()  # type: ignore[attr-defined]
                 try:
-                    await asyncio.to_thread(write_cache, self.cache, questions, where, at)
+                    await asyncio.to_thread(
+                        write_cache, self.cache, questions, where, at, kept=kept
+                    )
                 except OSError as exc:
                     self.notify(f"Could not save the question feed copy: {exc}", severity="warning")
         finally:
@@ -371,9 +377,10 @@ class BoardPanel(Vertical):
             return
         tz = self.session.agenda.tz
         summary = summary_line(self.counts, self.session.clock)
+        hint = f"press {ACCEPT_FEED_KEY} to accept the smaller list" if self.polls else ""
         self.query_one(FeedStatus).set_lines(
             summary,
-            self.feeds.status_lines(tz),
+            self.feeds.status_lines(tz, accept_hint=hint),
             problem=self.feeds.problem,
             view=self.view_words(),
         )
@@ -619,6 +626,17 @@ class BoardPanel(Vertical):
             poller.poll_now()
         if self.polls and not self.pollers:
             self.notify("No question source to refresh.", severity="information")
+
+    def action_accept_feed(self) -> None:
+        """Take the smaller list of every source that holds one (see ``FeedPoller``)."""
+        # Ask the pollers, not the last status shown: a held list may not have reached it yet.
+        accepted = [
+            label for label, poller in self.pollers.items() if poller.accept_smaller() is not None
+        ]
+        if not accepted:
+            self.notify("No question source is holding back a smaller list.")
+            return
+        self.notify(f"Took the smaller list of {', '.join(accepted)}.")
 
     def action_presenter(self) -> None:
         from console.screens.presenter import PresenterScreen

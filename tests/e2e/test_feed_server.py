@@ -162,3 +162,67 @@ async def test_intake_wrong_token_end_to_end(intake: tuple[str, Adder]) -> None:
     assert "refused the token (HTTP 401)" in update.status.message
     assert "wrong-secret" not in update.status.message
     await poller.stop()
+
+
+@pytest.fixture
+async def emptying() -> AsyncIterator[tuple[str, dict[str, bytes]]]:
+    """A sheet whose body the test sets: answered with 200 whatever it holds."""
+    state = {"body": HEADER.encode()}
+
+    async def published(request: web.Request) -> web.Response:
+        return web.Response(body=state["body"], content_type="text/csv")
+
+    app = web.Application()
+    app.router.add_get("/pub.csv", published)
+    async for base in serve(app):
+        yield base, state
+
+
+def _feed_test(url: str) -> int:
+    parser = argparse.ArgumentParser()
+    feed_command.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["feed", "test", url, "--preset", "google-forms"])
+    code: int = args.handler(args)
+    return code
+
+
+@pytest.mark.parametrize("body", [b"", b"\r\n\r\n"], ids=["empty", "blank lines"])
+async def test_feed_test_says_an_empty_200_is_a_problem(
+    emptying: tuple[str, dict[str, bytes]], body: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, state = emptying
+    state["body"] = body
+    code = await asyncio.to_thread(_feed_test, f"{base}/pub.csv")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "answered HTTP 200 with nothing in it" in err
+
+
+async def test_feed_test_takes_a_header_only_sheet_as_a_new_form(
+    emptying: tuple[str, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, _ = emptying
+    code = await asyncio.to_thread(_feed_test, f"{base}/pub.csv")
+    assert code == 0
+    assert "(no questions yet)" in capsys.readouterr().out
+
+
+async def test_poller_holds_a_sheet_that_lost_its_rows_until_accepted(
+    emptying: tuple[str, dict[str, bytes]],
+) -> None:
+    base, state = emptying
+    rows = [f'12/17/2025 15:3{i}:00,,"Question {i}?"\r\n' for i in range(3)]
+    state["body"] = (HEADER + "".join(rows)).encode()
+    config = SourceConfig(url=f"{base}/pub.csv", preset="google-forms", interval_seconds=3600)
+    poller = FeedPoller(config)
+    assert len((await poller.poll_once()).questions) == 3
+    state["body"] = b""
+    empty = await poller.poll_once()
+    assert not empty.status.ok and "nothing in it" in empty.status.message
+    assert len(empty.questions) == 3
+    state["body"] = HEADER.encode()
+    held = await poller.poll_once()
+    assert held.status.held_back == 0 and len(held.questions) == 3
+    accepted = poller.accept_smaller()
+    assert accepted is not None and accepted.questions == () and accepted.status.ok
+    await poller.stop()

@@ -131,6 +131,21 @@ def test_questions_gone_from_feed_drop_unless_decided() -> None:
     assert b.get("form:2").starred
 
 
+def test_gone_questions_only_seen_or_stamped_on_arrival_drop_noted_ones_stay() -> None:
+    """Looking at a question, or its arrival in a segment, is no decision: when the form drops
+    it (staff deleting test responses), it goes. A question a note refers to stays."""
+    b = Board("fac", Clock(), themes=["drills"])
+    b.update_feed("form", [fq(i) for i in range(5)], "welcome")  # arrival records for all
+    b.mark_seen(["form:1"])
+    b.answer("form:2", "Yes, twice a year")
+    b.tag("form:3", "drills")
+    b.update_feed("form", [], None, keep={"form:4"})
+    assert sorted(b.keys()) == ["form:2", "form:3", "form:4"]
+    assert b.get("form:2").answer_note == "Yes, twice a year"
+    assert [q.source_id for q in b.feed_of("form")] == ["2", "3", "4"]
+    assert b.feed_of("nowhere") == ()
+
+
 def test_two_sources_are_kept_apart() -> None:
     b = board(n=2)
     b.update_feed("intake", [fq(0, text="other")], None)

@@ -31,6 +31,7 @@ from console.feeds.config import SourceConfig
 from console.feeds.errors import FeedConfigError
 from console.feeds.model import FeedQuestion
 from console.feeds.poller import FeedStatus, FeedUpdate
+from console.notes.notebook import NoteBook
 
 T0 = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
 NY = ZoneInfo("America/New_York")
@@ -98,7 +99,7 @@ def test_cache_file_holds_every_source_and_replays_without_a_segment(tmp_path: P
     feeds.apply(feeds.add(form), update([q(1)]), "welcome")
     feeds.apply(feeds.add(SourceConfig("http://127.0.0.1:1/", "intake")), update([q(9)]), None)
     cache = FeedCache(cache_path(tmp_path))
-    questions, where = feeds.cache_contents()
+    questions, _kept, where = feeds.cache_contents()
     write_cache(cache, questions, where, T0)
     assert "SECRET" not in where and "form=" in where
     assert "SECRET" not in cache.path.read_text(encoding="utf-8")
@@ -137,6 +138,69 @@ def test_status_line_names_the_problem_first_and_redacts() -> None:
     assert "retrying in 30 s" in line
     ok = status_line(feeds.sources[label], NY)
     assert "SECRET" not in ok
+
+
+def held(questions: list[FeedQuestion], smaller: int) -> FeedUpdate:
+    """What the poller reports when the source's new list lost too many questions."""
+    status = FeedStatus(
+        ok=False,
+        message=f"the source now lists {smaller} of the {len(questions)} questions",
+        last_success_at=T0,
+        last_attempt_at=T0,
+        question_count=len(questions),
+        source_label="https://docs.google.com/x?key=***",
+        held_back=smaller,
+    )
+    return FeedUpdate(tuple(questions), False, status)
+
+
+def test_a_held_list_is_a_problem_with_the_accept_key_and_no_cache_write() -> None:
+    board = Board("fac", lambda: T0)
+    feeds = BoardFeeds(board, writes_cache=True)
+    label = feeds.add(SourceConfig("https://docs.google.com/x?key=SECRET", "google-forms"))
+    feeds.apply(label, update([q(1), q(2), q(3)]), None)
+    applied = feeds.apply(label, held([q(1), q(2), q(3)], 0), None)
+    assert not applied.cache_due and not applied.repaint and feeds.problem
+    assert len(board.questions()) == 3  # the last good list stays on the board
+    (line,) = feeds.status_lines(NY, accept_hint="press A to accept it")
+    assert line.startswith("form: PROBLEM: the source now lists 0 of the 3 questions")
+    assert "press A to accept it" in line and "retrying" not in line
+    assert "press A" not in feeds.status_lines(NY)[0]  # a reader console has no key for it
+    accepted = feeds.apply(label, update([]), None)  # accepted: the smaller list, ok again
+    assert accepted.cache_due and not feeds.problem
+    assert "PROBLEM" not in feeds.status_lines(NY, accept_hint="press A to accept it")[0]
+
+
+def test_cache_keeps_decided_and_noted_questions_the_source_dropped(tmp_path: Path) -> None:
+    board = Board("fac", lambda: T0)
+    notebook = NoteBook("fac", lambda: T0, [])
+    feeds = BoardFeeds(board, writes_cache=True, notebook=notebook)
+    label = feeds.add(SourceConfig("https://a/x.csv", "csv"))
+    feeds.apply(label, update([q(1), q(2), q(3), q(4)]), None)
+    board.answer("form:1", "Yes, twice a year")
+    notebook.add("Follow up with the district", "action", question_key="form:2")
+    board.mark_seen(["form:3"])  # looked at, nothing decided
+    feeds.apply(label, update([q(4)]), None)  # the smaller list, accepted
+    assert sorted(board.keys()) == ["form:1", "form:2", "form:4"]
+    questions, kept, where = feeds.cache_contents()
+    assert [x.source_id for x in questions] == ["form:4"]
+    assert [x.source_id for x in kept] == ["form:1", "form:2"]
+    cache = FeedCache(cache_path(tmp_path))
+    write_cache(cache, questions, where, T0, kept=kept)
+    saved = cache.load()
+    assert saved is not None and [x.source_id for x in saved.kept] == ["form:1", "form:2"]
+    # after a restart: the board shows them, the poller is seeded with what the form listed
+    fresh = Board("fac", lambda: T0)
+    again = BoardFeeds(fresh, writes_cache=True)
+    again.add(SourceConfig("https://a/x.csv", "csv"))
+    again.replay(saved)
+    assert sorted(fresh.keys()) == ["form:1", "form:2", "form:4"]
+    assert again.initial("form") == (q(4),)
+    assert again.cache_contents()[1] == kept
+    # a note-taker's console mirrors the file, kept questions too
+    reader = Board("sam", lambda: T0, role="notes")
+    BoardFeeds(reader, writes_cache=False).replay(saved)
+    assert sorted(reader.keys()) == ["form:1", "form:2", "form:4"]
 
 
 def test_queue_line_weighs_the_queue_against_the_clock() -> None:

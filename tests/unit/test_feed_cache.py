@@ -34,6 +34,18 @@ def test_round_trip(tmp_path: Path) -> None:
     assert [p.name for p in path.parent.iterdir()] == ["feed.json"]  # no temp files left
 
 
+def test_kept_questions_round_trip_and_an_older_file_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    save_feed(path, QS[:1], source_label="form", saved_at=WHEN, kept=QS[1:])
+    cached = load_feed(path)
+    assert cached is not None and cached.questions == QS[:1] and cached.kept == QS[1:]
+    save_feed(path, QS, source_label="form", saved_at=WHEN)
+    raw = path.read_text(encoding="utf-8")
+    assert '"kept"' not in raw  # nothing kept: the file has the shape older consoles wrote
+    cached = load_feed(path)
+    assert cached is not None and cached.kept == ()
+
+
 def test_missing_file_is_none(tmp_path: Path) -> None:
     assert load_feed(tmp_path / "none.json") is None
 

@@ -105,6 +105,13 @@ def test_missing_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_empty_export_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\r\n\r\n")
+    assert run(["feed", "test", str(path)]) == 1
+    assert "the file is empty" in capsys.readouterr().err
+
+
 def test_bad_map_and_unknown_kind_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["feed", "test", "x.csv", "--map", "colour=x"]) == 2
     assert "unknown field 'colour'" in capsys.readouterr().err

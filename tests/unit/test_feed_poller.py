@@ -573,3 +573,97 @@ def test_reconcile_reports_removal_and_reorder_as_changes() -> None:
 
 def _two_questions() -> list[poller_module.FeedQuestion]:
     return [poller_module.FeedQuestion(source_id="x", text=t) for t in ("one?", "two?")]
+
+
+FOUR_CSV = NEWER_CSV + b"12/17/2025 15:06:00,Third?\n12/17/2025 15:07:00,Fourth?\n"
+HEADER_ONLY_CSV = b"Timestamp,What would you like to ask?\n"
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"\r\n\n   \n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n\r\n"], ids=repr
+)
+async def test_empty_200_body_is_a_problem_not_an_empty_list(body: bytes) -> None:
+    source = Source(csv_ok())
+    poller, _ = make(source)
+    await assert_fails_then_recovers(
+        source, poller, csv_ok(body), "the source answered HTTP 200 with nothing in it"
+    )
+    await poller.stop()
+
+
+async def test_empty_local_file_is_a_problem(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "export.csv"
+    path.write_bytes(b"\n\n")
+    poller = FeedPoller(SourceConfig(url=str(path), preset="csv"))
+    update = await poller.poll_once()
+    assert not update.status.ok and "is empty" in update.status.message
+    await poller.stop()
+
+
+async def test_header_only_csv_of_a_new_form_is_normal() -> None:
+    source = Source(csv_ok(HEADER_ONLY_CSV))
+    poller, _ = make(source)
+    update = await poller.poll_once()
+    assert update.status.ok and update.questions == () and update.status.held_back is None
+    await poller.stop()
+
+
+async def test_losing_every_question_is_held_until_accepted() -> None:
+    source = Source(csv_ok(FOUR_CSV))
+    poller, updates = make(source)
+    good = await poller.poll_once()
+    assert len(good.questions) == 4
+    source.handler = csv_ok(HEADER_ONLY_CSV)  # staff deleted the responses (or the sheet broke)
+    held = await poller.poll_once()
+    assert not held.status.ok and held.status.held_back == 0
+    assert held.questions == good.questions and held.changed is False
+    assert held.status.retry_in is None and poller.next_delay == 30  # no backoff: it answered
+    assert "lists no questions" in held.status.message
+    assert "keeping the last 4" in held.status.message
+    again = await poller.poll_once()  # the same body again: still held
+    assert again.status.held_back == 0 and again.questions == good.questions
+    accepted = poller.accept_smaller()
+    assert accepted is not None and accepted is updates[-1]
+    assert accepted.changed and accepted.questions == () and accepted.status.ok
+    assert accepted.status.held_back is None
+    assert poller.accept_smaller() is None  # nothing held any more
+    after = await poller.poll_once()
+    assert after.status.ok and after.questions == () and not after.changed
+    await poller.stop()
+
+
+async def test_losing_more_than_half_is_held_half_is_not() -> None:
+    source = Source(csv_ok(FOUR_CSV))
+    poller, _ = make(source)
+    await poller.poll_once()
+    source.handler = csv_ok(NEWER_CSV)  # 4 -> 2: half of them, not more
+    half = await poller.poll_once()
+    assert half.status.ok and half.changed and len(half.questions) == 2
+    source.handler = csv_ok(FOUR_CSV)
+    await poller.poll_once()
+    source.handler = csv_ok(GOOD_CSV)  # 4 -> 1: three quarters gone
+    held = await poller.poll_once()
+    assert not held.status.ok and held.status.held_back == 1 and len(held.questions) == 4
+    assert "lists only 1 question" in held.status.message
+    source.handler = csv_ok(FOUR_CSV)  # the source came back: nothing to accept any more
+    back = await poller.poll_once()
+    assert back.status.ok and back.status.held_back is None and not back.changed
+    assert poller.accept_smaller() is None
+    await poller.stop()
+
+
+async def test_a_restart_on_an_emptied_source_is_held_too() -> None:
+    from console.feeds.model import FeedQuestion
+
+    cached = [FeedQuestion("row-2", "Cached?"), FeedQuestion("row-3", "Also cached?")]
+    config = SourceConfig(url="https://x.test/a.csv", preset="csv")
+    poller = FeedPoller(
+        config,
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, content=HEADER_ONLY_CSV)),
+        initial=cached,
+    )
+    update = await poller.poll_once()
+    assert update.status.held_back == 0 and update.questions == tuple(cached)
+    await poller.stop()

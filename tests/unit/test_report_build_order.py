@@ -124,6 +124,32 @@ def test_each_build_reads_what_the_folder_holds_now(path: Path) -> None:
     assert any(g.label == "new-theme" for g in after.themes)
 
 
+def test_questions_the_form_dropped_but_the_cache_kept_are_reported(path: Path) -> None:
+    """An answered question (with its note) that the form no longer lists is still reported:
+    the facilitator's console keeps it in the cache's ``kept`` list."""
+    answered = Moderation(status="answered", answer_note="Twice a year, with the district")
+    write_records(
+        path,
+        "Ann Answerer",
+        [Record("moderation", "form:gone", "Ann Answerer", 1, T0.isoformat(), False,
+                answered.to_data())],
+    )  # fmt: skip
+    save_feed(
+        path / FEED_CACHE_FILE,
+        [],
+        source_label="form",
+        saved_at=T0,
+        kept=[FeedQuestion("form:gone", "How often are drills held?", submitted_at=T0)],
+    )
+    data = build_report(SessionFolder.open(path), now=NOW)
+    row = next(q for q in data.questions if q.key == "form:gone")
+    assert (row.text, row.status, row.answer_note) == (
+        "How often are drills held?",
+        "answered",
+        "Twice a year, with the district",
+    )
+
+
 def test_copied_records_given_as_a_generator_are_merged(path: Path) -> None:
     folder = SessionFolder.open(path)
     plain = build_report(folder, now=NOW)

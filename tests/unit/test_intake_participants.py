@@ -173,7 +173,7 @@ async def test_api_carries_votes_language_held_and_no_console_questions_by_defau
 async def test_screened_list_shows_only_published_and_the_same_batch_twice_is_the_same(
     start: Start,
 ) -> None:
-    server, console, participant = await start()
+    _server, console, participant = await start()
     a, b = participant(), participant()
     await a.ask("Published one")
     await a.ask("Not published")
@@ -193,7 +193,7 @@ async def test_screened_list_shows_only_published_and_the_same_batch_twice_is_th
 
 
 async def test_open_mode_shows_at_once_unless_hidden_or_held(start: Start) -> None:
-    server, console, participant = await start(participant_list="open", held_words=("bomb",))
+    _server, console, participant = await start(participant_list="open", held_words=("bomb",))
     a, b = participant(), participant()
     await a.ask("Open question")
     await a.ask("Hidden question")
@@ -214,7 +214,7 @@ async def test_open_mode_shows_at_once_unless_hidden_or_held(start: Start) -> No
 
 
 async def test_dismissed_leaves_the_list_but_the_asker_sees_received(start: Start) -> None:
-    server, console, participant = await start(participant_list="open")
+    _server, console, participant = await start(participant_list="open")
     a, b = participant(), participant()
     thanks = await a.ask("Dismiss me")
     qid = (await console.by_text("Dismiss me"))["id"]
@@ -232,7 +232,7 @@ async def test_dismissed_leaves_the_list_but_the_asker_sees_received(start: Star
 async def test_duplicate_shows_its_primary_state_and_answer_and_private_answers_stay_private(
     start: Start,
 ) -> None:
-    server, console, participant = await start()
+    _server, console, participant = await start()
     a, b = participant(), participant()
     await b.ask("Primary question")
     thanks = await a.ask("Duplicate question")
@@ -309,7 +309,7 @@ async def test_votes_count_once_per_participant(start: Start) -> None:
 
 
 async def test_cannot_vote_for_a_question_not_on_the_list(start: Start) -> None:
-    server, console, participant = await start()
+    _server, console, participant = await start()
     a, b = participant(), participant()
     await a.ask("Unpublished")
     qid = (await console.by_text("Unpublished"))["id"]
@@ -403,7 +403,7 @@ async def test_language_from_query_cookie_or_accept_language(start: Start) -> No
     _, console, participant = await start()
     a = participant()
     _, page = await a.page(**{"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
-    assert '<html lang="es">' in page and "Tu pregunta" in page
+    assert '<html lang="es">' in page and "Su pregunta" in page
     assert 'href="?lang=en"' in page
     _, page = await a.page("?lang=en", **{"Accept-Language": "es"})
     assert '<html lang="en">' in page and "Your question" in page
@@ -423,3 +423,29 @@ def test_held_words_match_whole_words_only() -> None:
     assert is_held("What about lock down drills", matcher)
     assert not is_held("The gunnery club", matcher)
     assert held_matcher([]) is None and not is_held("gun", None)
+
+
+def test_every_template_message_has_a_spanish_translation() -> None:
+    from babel.messages.extract import extract_from_dir
+
+    from console.intake.render import TEMPLATES, translations
+
+    es = translations("es")
+    missing = []
+    for _, _, msg, _, _ in extract_from_dir(
+        str(TEMPLATES),
+        method_map=[("**.html", "jinja2")],
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+    ):
+        if isinstance(msg, tuple):
+            if es.ngettext(msg[0], msg[1], 2) == msg[1]:
+                missing.append(msg[1])
+        elif es.gettext(msg) == msg and msg not in {"Error:", "Error: %(message)s"}:
+            missing.append(msg)
+    assert missing == []
+    for fixed in (
+        "Type your question before sending.",
+        "Pick a theme from the list, or leave it empty.",
+        "Enter an email address like name@example.org, or leave it empty.",
+    ):
+        assert es.gettext(fixed) != fixed

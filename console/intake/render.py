@@ -57,6 +57,7 @@ nav.top a { font-weight: 600; }
 .privlink { width: 100%; font: inherit; border: 2px solid #4b4f56; border-radius: 4px;
   padding: .45rem .6rem; margin: 0 0 .5rem; }
 .link-text { overflow-wrap: anywhere; }
+[hidden] { display: none !important; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
   overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 """.strip()

@@ -63,6 +63,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="N",
         help="questions per minute from everyone together (default 1200)",
     )
+    serve.add_argument(
+        "--mode",
+        choices=("screened", "open"),
+        default="screened",
+        help="participants' list: screened (others see a question once published; default) "
+        "or open (at once, unless hidden); the console can change it",
+    )
+    serve.add_argument(
+        "--held-word",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="flag questions containing WORD as held (they wait for publishing); repeatable",
+    )
     serve.set_defaults(handler=run_form_serve)
 
 
@@ -114,6 +128,8 @@ def run_form_serve(args: argparse.Namespace) -> int:
         trust_proxy=args.trust_proxy,
         rate_per_minute=args.rate_per_minute,
         global_per_minute=args.global_per_minute,
+        participant_list=args.mode,
+        held_words=tuple(args.held_word),
     )
     try:
         return asyncio.run(_serve(config, info, lan=args.lan))
@@ -142,6 +158,12 @@ async def _serve(config: IntakeConfig, info: FormInfo, *, lan: bool) -> int:
             print(
                 "The form is closed, as it was left; reopen it with "
                 'POST /api/session {"open": true} (see docs/intake.md).',
+                flush=True,
+            )
+        if server.store is not None and server.store.migrated is not None:
+            print(
+                f"Copied {server.store.migrated} questions from intake.json into the new "
+                "database; the old file is kept as intake.pre-sqlite.json",
                 flush=True,
             )
         if server.store is not None and server.store.recovered_from is not None:

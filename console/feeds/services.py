@@ -351,6 +351,7 @@ def intake_parse(
             not isinstance(raw, Mapping)
             or not raw.get("id")
             or not str(raw.get("text") or "").strip()
+            or raw.get("origin") == "console"  # typed in at the console: already on its board
         ):
             continue
         questions.append(
@@ -362,6 +363,7 @@ def intake_parse(
                 topic=raw.get("topic"),
                 submitted_at=parse_timestamp(raw.get("submitted_at"), zone),
                 display_name=bool(raw.get("display_name", True)),
+                votes=parse_votes(raw.get("votes")),
             )
         )
     cursor = data.get("cursor")

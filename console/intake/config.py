@@ -35,6 +35,10 @@ class FormInfo:
     """``(id, label)`` pairs offered in the optional theme list."""
     host: str | None = None
     """Who hosts the session (an agency, a person), shown under the title."""
+    ask_email: bool = True
+    """Offer the optional follow-up email field (always with the consent sentence)."""
+    email_consent: str | None = None
+    """The consent sentence under the email field; ``None``: the default, translated."""
 
 
 @dataclass(slots=True)
@@ -56,6 +60,15 @@ class IntakeConfig:
     """Read token; else ``FACILITATOR_FORM_TOKEN``, else made once and kept in ``data_dir``."""
     extra_hosts: tuple[str, ...] = ()
     """More ``host[:port]`` names the server may be reached by (besides the bound one)."""
+    participant_list: str = "screened"
+    """``screened``: others see a question once published; ``open``: at once unless hidden.
+    The console may override it with each push (``POST /api/decisions``)."""
+    held_words: tuple[str, ...] = ()
+    """Questions containing one of these words are flagged ``held`` and wait for publishing."""
+    votes_per_minute: int = 30
+    """"Me too" posts per minute from one participant (burst 20); repeats count once anyway."""
+    votes_per_address_per_minute: int = 1200
+    """"Me too" posts per minute from one address (a school NAT holds many participants)."""
 
 
 def format_when(start: datetime, timezone: str | None = None) -> str:

@@ -1,18 +1,20 @@
-"""The participant's pages, as escaped HTML strings.
+"""The form's limits, its stylesheet, and English renderings of its pages.
 
-Plain HTML that works with JavaScript off: labels on every field, a fieldset for the
+The pages themselves are Jinja2 templates in ``templates/`` (autoescaped; see ``render``),
+plain HTML that works with JavaScript off: labels on every field, a fieldset for the
 name choice, limits stated in the hint text, errors listed at the top and tied to their
-fields. Every value that came from outside goes through ``esc``; the only stylesheet is
-``CSS``, allowed by its hash in the Content-Security-Policy.
+fields. The only stylesheet is ``CSS`` (plus ``render.PARTICIPANT_CSS``), allowed by its
+hash in the Content-Security-Policy.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 from console.intake.config import FormInfo
-from console.intake.form_state import CLOSED, ENDED
+from console.intake.form_state import ENDED
 
 QUESTION_LIMIT = 2000
 NAME_LIMIT = 120
@@ -75,140 +77,47 @@ class FormValues:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _shell(info: FormInfo, title: str, body: str) -> str:
-    sub = "".join(
-        f"<p>{esc(line)}</p>"
-        for line in (info.when, info.host and f"Hosted by {info.host}")
-        if line
-    )
-    return (
-        "<!doctype html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)} – {esc(info.title)}</title>\n"
-        f"<style>{CSS}</style>\n</head>\n<body>\n"
-        f'<header><div class="wrap"><p>Question form</p><h1>{esc(info.title)}</h1>{sub}</div>'
-        "</header>\n"
-        f'<main><div class="wrap">\n{body}\n</div></main>\n'
-        '<footer><div class="wrap">Your question goes only to the session\'s organizers. '
-        "Other participants cannot see it.</div></footer>\n"
-        "</body>\n</html>\n"
-    )
+def _render(template: str, info: FormInfo, **context: Any) -> str:
+    from console.intake import render
 
-
-def _error_for(values: FormValues, key: str) -> tuple[str, str]:
-    """The error line and the field's describedby/invalid attributes."""
-    message = values.errors.get(key)
-    if not message:
-        return "", f' aria-describedby="{key}-hint"'
-    return (
-        f'<span class="error" id="{key}-error">Error: {esc(message)}</span>',
-        f' aria-describedby="{key}-hint {key}-error" aria-invalid="true"',
-    )
+    context.setdefault("mode", "screened")
+    context.setdefault("switch", [])
+    return render.render("en", template, info=info, **context)
 
 
 def form_page(info: FormInfo, csrf: str, values: FormValues | None = None) -> str:
-    values = values or FormValues()
-    summary = ""
-    if values.errors:
-        items = "".join(
-            f'<li><a href="#{esc(key)}">{esc(msg)}</a></li>' for key, msg in values.errors.items()
-        )
-        summary = (
-            '<div class="errors" role="alert" aria-labelledby="error-summary">'
-            f'<h2 id="error-summary">There is a problem</h2><ul>{items}</ul></div>'
-        )
-    q_err, q_attr = _error_for(values, "question")
-    n_err, n_attr = _error_for(values, "name")
-    e_err, e_attr = _error_for(values, "email")
-    t_err, t_attr = _error_for(values, "theme")
-    themes = ""
-    if info.themes:
-        options = ['<option value="">No particular theme</option>']
-        for theme_id, label in info.themes:
-            chosen = " selected" if theme_id == values.theme else ""
-            options.append(f'<option value="{esc(theme_id)}"{chosen}>{esc(label)}</option>')
-        themes = (
-            '<div class="field"><label for="theme">Theme (optional)</label>'
-            '<span class="hint" id="theme-hint">Pick the topic your question is closest to.</span>'
-            f'{t_err}<select id="theme" name="theme"{t_attr}>'
-            f"{''.join(options)}</select></div>"
-        )
-    show = " checked" if values.show_name else ""
-    anon = "" if values.show_name else " checked"
-    body = f"""{summary}
-<h2>Ask a question</h2>
-<form method="post" action="./" accept-charset="utf-8">
-<input type="hidden" name="csrf" value="{esc(csrf)}">
-<div class="field">
-<label for="question">Your question</label>
-<span class="hint" id="question-hint">Up to {QUESTION_LIMIT:,} characters.</span>
-{q_err}<textarea id="question" name="question" rows="7" maxlength="{QUESTION_LIMIT}" required
- {q_attr}>{esc(values.question)}</textarea>
-</div>
-<div class="field">
-<label for="name">Your name (optional)</label>
-<span class="hint" id="name-hint">Up to {NAME_LIMIT} characters.</span>
-{n_err}<input type="text" id="name" name="name" maxlength="{NAME_LIMIT}" autocomplete="name"
- value="{esc(values.name)}"{n_attr}>
-</div>
-<fieldset>
-<legend>Show your name with your question?</legend>
-<div class="choice"><input type="radio" id="show-name" name="show_name" value="yes"{show}>
-<label for="show-name">Show my name</label></div>
-<div class="choice"><input type="radio" id="anonymous" name="show_name" value="no"{anon}>
-<label for="anonymous">Ask anonymously (a name you give is seen only by the organizers)</label>
-</div>
-</fieldset>
-{themes}
-<div class="field">
-<label for="email">Email for a follow-up (optional)</label>
-<span class="hint" id="email-hint">Only if you would like an answer by email afterwards.</span>
-{e_err}<input type="email" id="email" name="email" maxlength="{EMAIL_LIMIT}" autocomplete="email"
- value="{esc(values.email)}"{e_attr}>
-</div>
-<button type="submit">Send question</button>
-</form>"""
-    title = ("Error: " if values.errors else "") + "Ask a question"
-    return _shell(info, title, body)
+    """The form in English (the server renders it per language through ``render``)."""
+    from console.intake.participant_routes import DEFAULT_CONSENT, LIMITS
+
+    return _render(
+        "form.html",
+        info,
+        csrf=csrf,
+        values=values or FormValues(),
+        limits=LIMITS,
+        ask_email=info.ask_email,
+        consent=info.email_consent or DEFAULT_CONSENT,
+    )
 
 
 def thanks_page(info: FormInfo, question: str | None) -> str:
-    echo = ""
-    if question is not None:
-        echo = f'<p>You asked:</p>\n<div class="quote" id="your-question">{esc(question)}</div>'
-    body = f"""<h2>Thank you, your question was sent</h2>
-<p class="notice">The organizers now have your question. They may not be able to answer
-every question during the session.</p>
-{echo}
-<p><a class="button" href="./">Ask another question</a></p>"""
-    return _shell(info, "Question sent", body)
+    return _render("thanks.html", info, question=question, private_href=None, private_url=None)
 
 
 def closed_page(
     info: FormInfo, kept_question: str | None = None, reason: str | None = ENDED
 ) -> str:
     """The page of a closed form: the session ended, or the organizers closed it for now."""
-    kept = ""
-    if kept_question:
-        kept = (
-            "<p>Your question was not sent. Here it is, so you can keep it:</p>\n"
-            f'<div class="quote">{esc(kept_question)}</div>'
-        )
-    if reason == CLOSED:
-        body = f"""<h2>The question form is closed</h2>
-<p class="notice">The organizers have closed the question form for now, so new questions are
-not accepted at the moment. It may open again later: come back to this page then.</p>
-{kept}"""
-        return _shell(info, "Form closed", body)
-    body = f"""<h2>This session has ended</h2>
-<p class="notice">The question form is closed, so new questions are no longer accepted.
-Thank you for taking part.</p>
-{kept}"""
-    return _shell(info, "Session ended", body)
+    return _render("closed.html", info, reason=reason, kept=kept_question)
 
 
-def message_page(info: FormInfo, heading: str, message: str, *, back_link: bool = True) -> str:
+def message_page(info: FormInfo, heading: str, message: str) -> str:
     """A plain-words page for refusals and errors (no internal detail, ever)."""
-    link = '<p><a href="./">Back to the question form</a></p>' if back_link else ""
-    return _shell(info, heading, f"<h2>{esc(heading)}</h2>\n<p>{esc(message)}</p>\n{link}")
+    return _render(
+        "message.html",
+        info,
+        heading=heading,
+        message=message,
+        back_href="./",
+        back_text="Back to the question form",
+    )

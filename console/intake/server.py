@@ -3,30 +3,27 @@
 Runs inside the console's event loop (``IntakeServer.start``) or on its own
 (``facilitator form serve``). Routes:
 
-- ``GET /`` the form (or "session ended"), ``POST /`` a question, ``GET /thanks``;
-- ``GET /api/questions?after=<cursor>&wait=<s>`` long-poll for the board (bearer token);
-- ``POST /api/session`` ``{"open": bool, "reason"?: "ended"|"closed"}`` closes or reopens the
-  form (bearer token); the state is kept in the folder, so a restart keeps it;
+- the participant pages (``participant_routes``): the form, thanks, the shared list with
+  "me too" votes, the asker's private page;
+- the console's API (``api_routes``, bearer token): questions, session, decisions;
 - ``GET /healthz`` for a proxy's health check.
+
+The data lives in ``formdb.FormDB`` (SQLite, WAL); the open/closed state in ``form_state``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import errno
-import hashlib
 import hmac
-import json
 import logging
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from aiohttp import web
 
-from console.intake import pages
+from console.intake.api_routes import ApiRoutes
 from console.intake.config import (
     DEFAULT_PORT,
     MAX_BODY_BYTES,
@@ -42,20 +39,16 @@ from console.intake.form_state import (
     load_form_state,
     save_form_state,
 )
+from console.intake.formdb import FormDB
+from console.intake.participant_routes import ParticipantRoutes
+from console.intake.render import participant_headers
 from console.intake.security import (
     RateLimiter,
     SiteIdentity,
-    check_csrf,
-    check_receipt,
-    client_key,
-    make_csrf,
-    make_receipt,
-    security_headers,
 )
-from console.intake.submissions import Cursor, StoreWriteError, SubmissionStore
 from console.intake.tokens import load_read_token, load_server_secret
-from console.intake.validate import read_form, validate
-from console.store import FileLock, StoreError, StoreLocked, new_id
+from console.intake.visibility import held_matcher
+from console.store import FileLock, StoreError, StoreLocked
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +118,9 @@ class IntakeServer:
         """Why the form is closed (``ENDED`` or ``CLOSED``); ``None`` while open."""
         self.saved_state: FormState | None = None
         """The open/closed state found in the folder at start (``None``: never saved)."""
-        self.store: SubmissionStore | None = None
+        self.store: FormDB | None = None
+        self.held = held_matcher(config.held_words)
+        """Matches the held words (None: no list): such questions wait for publishing."""
         self.limiter = RateLimiter(
             config.rate_per_minute, config.rate_burst, config.global_per_minute
         )
@@ -133,7 +128,9 @@ class IntakeServer:
         self._identity = SiteIdentity(frozenset(), frozenset())
         self._runner: web.AppRunner | None = None
         self._lock = FileLock(config.data_dir / LOCK_NAME, "question form")
-        self._headers = security_headers(pages.CSS)
+        self._headers = participant_headers()
+        self.participants = ParticipantRoutes(self)
+        self.api = ApiRoutes(self)
         self._stopping = False
         self._state_writes = asyncio.Lock()  # saves of the state land in the order made
 
@@ -159,8 +156,8 @@ class IntakeServer:
             self.token, self.token_was_created = read.value, read.created
             self.token_source = read.source
             self._secret = load_server_secret(folder)
-            self.store = SubmissionStore(folder)
-            await self.store.save_empty()
+            self.store = FormDB(folder)
+            await self.store.start()
             self.saved_state = load_form_state(folder)
             if self.saved_state is not None:
                 self.open = self.saved_state.open
@@ -269,11 +266,8 @@ class IntakeServer:
             middlewares=[self._errors_mw, self._host_mw, self._size_mw],
         )
         app.on_response_prepare.append(self._add_headers)
-        app.router.add_get("/", self.get_form)
-        app.router.add_post("/", self.post_form)
-        app.router.add_get("/thanks", self.get_thanks)
-        app.router.add_get("/api/questions", self.get_questions)
-        app.router.add_post("/api/session", self.post_session)
+        self.participants.register(app)
+        self.api.register(app)
         app.router.add_get("/healthz", self.get_health)
         app.router.add_get("/favicon.ico", self.get_favicon)
         return app
@@ -297,8 +291,7 @@ class IntakeServer:
     ) -> web.Response:
         if request.path.startswith("/api/"):
             return web.json_response({"error": message}, status=status, headers=headers)
-        page = pages.message_page(self.info, heading, message)
-        return self._page(page, status, **(headers or {}))
+        return self.participants.message(request, status, heading, message, **(headers or {}))
 
     @web.middleware
     async def _errors_mw(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -342,81 +335,13 @@ class IntakeServer:
             raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY_BYTES, actual_size=length)
         return await handler(request)
 
-    # -- participant pages -----------------------------------------------------------------
-    async def get_form(self, request: web.Request) -> web.Response:
-        if not self.open:
-            return self._page(pages.closed_page(self.info, reason=self.closed_reason))
-        return self._page(pages.form_page(self.info, make_csrf(self._secret, self.now())))
-
-    async def post_form(self, request: web.Request) -> web.Response:
-        headers = request.headers
-        if not self._identity.origin_ok(headers.get("Origin"), headers.get("Referer")):
-            return self._error(
-                request,
-                403,
-                "Not sent from this form",
-                "Questions can only be sent from the question form itself.",
-            )
-        key = client_key(request.remote, headers.get("X-Forwarded-For"), self.config.trust_proxy)
-        wait = self.limiter.check(key)
-        if wait > 0:
-            return self._error(
-                request,
-                429,
-                "Too many questions at once",
-                "Many questions were sent from your network in a short time. Please wait a "
-                "minute, then go back and send yours again; what you typed is still there.",
-                {"Retry-After": RateLimiter.retry_after(wait)},
-            )
-        posted = await request.post()
-        values = read_form({k: v for k, v in posted.items() if isinstance(v, str)})
-        if not self.open:
-            page = pages.closed_page(self.info, values.question.strip(), self.closed_reason)
-            return self._page(page, 403)
-        fresh = make_csrf(self._secret, self.now())
-        csrf = posted.get("csrf")
-        if not check_csrf(self._secret, csrf if isinstance(csrf, str) else None, self.now()):
-            values.errors = {
-                "question": "This form had expired. Your question was not sent yet: "
-                "check it and press Send question again."
-            }
-            return self._page(pages.form_page(self.info, fresh, values), 403)
-        clean = validate(values, self.info.themes)
-        if clean is None:
-            return self._page(pages.form_page(self.info, fresh, values), 422)
-        assert self.store is not None
-        try:
-            item = await self.store.add(
-                id=new_id(),
-                text=clean.text,
-                name=clean.name,
-                display_name=clean.display_name,
-                email=clean.email,
-                topic=clean.topic,
-                theme_id=clean.theme_id,
-                submitted_at=self.now().isoformat(timespec="milliseconds"),
-            )
-        except StoreWriteError:
-            values.errors = {
-                "question": "Your question could not be saved just now. Please press Send "
-                "question again in a moment."
-            }
-            return self._page(pages.form_page(self.info, fresh, values), 503)
-        receipt = make_receipt(self._secret, item.id, self.now())
-        raise web.HTTPSeeOther(location=f"thanks?r={receipt}")
-
-    async def get_thanks(self, request: web.Request) -> web.Response:
-        sid = check_receipt(self._secret, request.query.get("r"), self.now())
-        item = self.store.get(sid) if sid and self.store is not None else None
-        return self._page(pages.thanks_page(self.info, item.text if item else None))
-
     async def get_favicon(self, request: web.Request) -> web.Response:
         return web.Response(status=204)
 
     async def get_health(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
-    # -- the board's API -------------------------------------------------------------------
+    # -- the console's API (its routes are in api_routes) ------------------------------
     def _authorized(self, request: web.Request) -> bool:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not given.strip() or not self.token:
@@ -429,72 +354,6 @@ class IntakeServer:
             status=401,
             headers={"WWW-Authenticate": 'Bearer realm="facilitator-form"'},
         )
-
-    async def get_questions(self, request: web.Request) -> web.Response:
-        if not self._authorized(request):
-            return self._unauthorized()
-        assert self.store is not None
-        store = self.store
-        try:
-            cursor = Cursor.parse(request.query["after"]) if request.query.get("after") else None
-            wait = min(max(float(request.query.get("wait", "0")), 0.0), MAX_WAIT_S)
-        except ValueError as exc:
-            msg = str(exc) if "cursor" in str(exc) else "wait must be a number of seconds"
-            return web.json_response({"error": msg}, status=400)
-        if wait != wait or cursor is None:  # NaN; or a first request: answer at once, so
-            wait = 0.0  # a new reader learns the current state (and that it is connected)
-        start = store.start_of(cursor)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait
-        was_open = self.open
-        while True:
-            changed = store.changed()
-            items = store.after(start)
-            remaining = deadline - loop.time()
-            if items or self.open != was_open or self._stopping or remaining <= 0:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
-        last = items[-1].seq if items else start
-        etag = (
-            '"'
-            + hashlib.sha256(f"{store.epoch}:{start}:{last}:{self.open}".encode()).hexdigest()[:24]
-            + '"'
-        )
-        if wait == 0 and etag in {
-            t.strip() for t in request.headers.get("If-None-Match", "").split(",")
-        }:
-            return web.Response(status=304, headers={"ETag": etag})
-        body = {
-            "questions": [item.to_api() for item in items],
-            "cursor": str(Cursor(store.epoch, last)),
-            "open": self.open,
-        }
-        return web.json_response(body, headers={"ETag": etag}, dumps=_dumps)
-
-    async def post_session(self, request: web.Request) -> web.Response:
-        if not self._authorized(request):
-            return self._unauthorized()
-        try:
-            data = await request.json()
-        except (ValueError, UnicodeDecodeError):
-            return web.json_response({"error": "body must be JSON"}, status=400)
-        wanted = data.get("open") if isinstance(data, dict) else None
-        reason = data.get("reason", ENDED) if isinstance(data, dict) else ENDED
-        if not isinstance(wanted, bool) or reason not in REASONS:
-            return web.json_response(
-                {"error": 'body must be {"open": true|false} (and "reason": "ended"|"closed")'},
-                status=400,
-            )
-        try:
-            await self.set_open(wanted, reason)
-        except IntakeError as exc:
-            return web.json_response({"error": str(exc), "open": self.open}, status=503)
-        return web.json_response({"open": self.open})
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 _PLAIN_WORDS: dict[int, tuple[str, str]] = {

@@ -331,3 +331,17 @@ def test_csv_round_trip_property(rows: list[list[str]]) -> None:
     assert len(parsed.questions) <= len(expected)
     for q in parsed.questions:
         assert "\x1b" not in q.text and "\x00" not in q.text and q.text
+
+
+def test_intake_carries_votes_and_skips_questions_typed_at_the_console() -> None:
+    payload = {
+        "questions": [
+            {"id": "a", "text": "Asked on the form", "votes": 7, "origin": "form"},
+            {"id": "b", "text": "Typed in at the console", "votes": 2, "origin": "console"},
+            {"id": "c", "text": "From an older form", "display_name": False},
+        ],
+        "cursor": "e.3",
+        "open": True,
+    }
+    parsed = services.intake_parse(json.dumps(payload).encode(), {}, cfg("intake"))
+    assert [(q.source_id, q.votes) for q in parsed.questions] == [("a", 7), ("c", None)]

@@ -1,0 +1,156 @@
+"""The participant pages: Jinja2 templates (autoescaped) in English or Spanish.
+
+Translations come from ``locale/<lang>/LC_MESSAGES/messages.po``, compiled in memory with
+Babel when the form starts. Compiling at start (rather than committing ``.mo`` files or
+needing a build step) means a fresh clone run with ``uv run`` always shows the catalog as
+committed, and there is no binary file to forget to regenerate.
+
+Language: ``?lang=es|en`` (then kept in a cookie), else the cookie, else Accept-Language,
+else English.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from console.intake.pages import CSS
+from console.intake.security import security_headers, style_hash
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+LOCALES = HERE / "locale"
+DOMAIN = "messages"
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+LANG_COOKIE = "lang"
+LIVE_SCRIPT = HERE / "static" / "live.js"
+
+PARTICIPANT_CSS = """
+nav.top { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; margin: 0 0 1.25rem; }
+nav.top a { font-weight: 600; }
+.qlist { list-style: none; padding: 0; margin: 0; }
+.q { border: 2px solid #d0d3d8; border-radius: 6px; padding: .75rem .9rem; margin: 0 0 1rem; }
+.q.mine { border-color: #0b3d6b; }
+.q .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0 0 .5rem; }
+.meta { color: #44474c; font-size: .95rem; margin: 0 0 .5rem; }
+.state { display: inline-block; font-weight: 600; border-radius: 4px; padding: .05rem .5rem;
+  background: #e8eaed; color: #1b1b1b; }
+.state-now_answering { background: #0b3d6b; color: #fff; }
+.state-answered { background: #0b5c2e; color: #fff; }
+.state-follow_up { background: #6b3d0b; color: #fff; }
+.badge { font-weight: 600; color: #0b3d6b; }
+.answer { border-left: 4px solid #0b5c2e; padding: .25rem .75rem; margin: .5rem 0;
+  background: #f1f7f3; }
+.answer .text { margin: 0; }
+.vote { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; }
+.vote button { padding: .35rem 1rem; }
+.privlink { width: 100%; font: inherit; border: 2px solid #4b4f56; border-radius: 4px;
+  padding: .45rem .6rem; margin: 0 0 .5rem; }
+.link-text { overflow-wrap: anywhere; }
+[hidden] { display: none !important; }
+.sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+""".strip()
+
+STYLES = CSS + "\n" + PARTICIPANT_CSS
+
+
+def participant_headers() -> dict[str, str]:
+    """The form's security headers, with our one same-origin script allowed."""
+    headers = security_headers(STYLES)
+    headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(
+        f"style-src {style_hash(STYLES)}; ",
+        f"style-src {style_hash(STYLES)}; script-src 'self'; connect-src 'self'; ",
+    )
+    return headers
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of ``lang`` (English is the source language: no catalog)."""
+    if lang == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
+    po = LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    buf = BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+@cache
+def environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    catalog = translations(lang)
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+    # ``_()`` of the i18n extension marks its result safe (fine for literals in templates);
+    # a message that comes from code goes through ``t()``, whose result is escaped as usual.
+    env.globals["t"] = catalog.gettext
+    return env
+
+
+def gettext_for(lang: str) -> gettext.NullTranslations:
+    return translations(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def render(lang: str, template: str, **context: Any) -> str:
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return (
+        environment(lang)
+        .get_template(template)
+        .render(lang=lang, styles=STYLES, language_names=LANGUAGE_NAMES, **context)
+    )
+
+
+def negotiate(
+    asked: str | None, cookie: str | None, accept_language: str | None
+) -> tuple[str, bool]:
+    """``(language, remember)``: ``remember`` when ``?lang=`` chose it (set the cookie)."""
+    if asked in LANGUAGES:
+        return str(asked), True
+    if cookie in LANGUAGES:
+        return str(cookie), False
+    best, best_q = DEFAULT_LANGUAGE, -1.0
+    for order, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if primary in LANGUAGES and q > best_q and q > 0:
+            best, best_q = primary, q - order * 1e-6
+    return best, False
+
+
+def switch_links(lang: str, query: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """``(code, name, href)`` of the other languages, keeping the page's own query."""
+    from urllib.parse import urlencode
+
+    out = []
+    for code in LANGUAGES:
+        if code == lang:
+            continue
+        params = {k: v for k, v in query.items() if k != "lang"} | {"lang": code}
+        out.append((code, LANGUAGE_NAMES[code], "?" + urlencode(params)))
+    return out

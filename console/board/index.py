@@ -60,7 +60,9 @@ class BoardIndex:
         self._views: dict[str, Question] = {}
         self._hay: dict[str, str] = {}
         self._seq: dict[str, int] = {}
-        """Arrival order of every key the board has seen (ties in sorting follow it)."""
+        """Arrival order of the keys on the board (ties in sorting follow it). A key that leaves
+        the board loses its place: one that comes back arrives anew, after the keys there now,
+        as on a board rebuilt from the records and the feed (a restart, a reader console)."""
         self._next_seq = count()
         self._selections: OrderedDict[Query, Selection] = OrderedDict()
         self._tally: dict[str, tuple[str | None, bool]] = {}
@@ -137,6 +139,7 @@ class BoardIndex:
                 incoming[source_id] = before[source_id]
             else:
                 feed.pop(key, None)
+                self._seq.pop(key, None)
                 self._touch(key)
                 changed = True
         self._by_source[source_label] = incoming
@@ -292,6 +295,7 @@ class BoardIndex:
             key = question_key(MANUAL, record.id)
             if record.deleted or not isinstance(record.data.get("text"), str):
                 self._manual.pop(key, None)
+                self._seq.pop(key, None)
             else:
                 self._manual[key] = record
                 self._seq_of(key)

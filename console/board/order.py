@@ -26,8 +26,8 @@ def sort_key(q: Question, sort: Sort, seq: int) -> SortKey:
     """Ascending key for "newest first" or "most votes, then newest, first".
 
     Questions without a time sort as the oldest (``-inf`` negated); ``seq`` (the order in
-    which the board first saw the key) makes every key unique and keeps equal times in
-    arrival order, as a stable sort would.
+    which the key arrived on the board, anew if it left and came back) makes every key unique
+    and keeps equal times in arrival order, as a stable sort would.
     """
     newest = -sort_time(q)
     if sort == "votes":

@@ -85,6 +85,7 @@ def fresh_copy(board: Board, records: list[Record], feed: list[FeedQuestion]) ->
 @settings(max_examples=150)
 @given(steps)
 @example([("add", 0, 0), ("queue", 0, 0), ("drop", 0, 0)])  # decided, then gone from the form
+@example([("add", 2, 0), ("drop", 2, 0), ("add", 0, 2), ("add", 2, 2)])  # gone, then back
 def test_patched_lists_and_counts_equal_a_full_rebuild(ops: list[tuple[str, int, int]]) -> None:
     board = Board("fac", Clock(), themes=THEMES)
     feed: dict[int, FeedQuestion] = {}
@@ -175,3 +176,16 @@ def test_a_decided_question_that_left_the_form_stays_in_every_list() -> None:
     board.update_feed("form", [], None)
     assert [q.key for q in board.questions()] == ["form:0"]
     assert board.counts()["queued"] == 1
+
+
+def test_a_question_that_left_the_form_and_came_back_arrives_anew() -> None:
+    board = Board("fac", Clock())
+    board.questions()
+    board.update_feed("form", [feed_question(2, 5, 0, False)], None)
+    board.update_feed("form", [], None)  # undecided: it leaves the board
+    back = [feed_question(0, 5, 0, False), feed_question(2, 5, 0, False)]
+    board.update_feed("form", back, None)
+    assert [q.key for q in board.questions()] == ["form:0", "form:2"]
+    restarted = Board("fac", Clock())
+    restarted.update_feed("form", list(board.feed_of("form")), None)
+    assert [q.key for q in restarted.questions()] == ["form:0", "form:2"]

@@ -56,6 +56,13 @@ class IntakeConfig:
     """Read token; else ``FACILITATOR_FORM_TOKEN``, else made once and kept in ``data_dir``."""
     extra_hosts: tuple[str, ...] = ()
     """More ``host[:port]`` names the server may be reached by (besides the bound one)."""
+    header_timeout: float = 10.0
+    """Seconds a client has to finish a request's headers (from connecting, or from the first
+    byte of the next request on a kept-alive connection); trickling bytes does not extend it."""
+    keepalive_timeout: float = 15.0
+    """Seconds an idle connection is kept open between requests."""
+    body_timeout: float = 30.0
+    """Seconds a client has to send a posted body (16 KiB at most); then ``408``."""
 
 
 def format_when(start: datetime, timezone: str | None = None) -> str:

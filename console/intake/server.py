@@ -28,6 +28,7 @@ from aiohttp import web
 
 from console.file_lock import FileLock
 from console.intake import pages
+from console.intake.bodies import read_form_fields, read_json
 from console.intake.config import (
     DEFAULT_PORT,
     MAX_BODY_BYTES,
@@ -36,6 +37,7 @@ from console.intake.config import (
     IntakeConfig,
     IntakeError,
 )
+from console.intake.connections import FileLimit, GuardedSite, raise_open_file_limit
 from console.intake.form_state import (
     ENDED,
     REASONS,
@@ -128,6 +130,8 @@ class IntakeServer:
         self.saved_state: FormState | None = None
         """The open/closed state found in the folder at start (``None``: never saved)."""
         self.store: SubmissionStore | None = None
+        self.file_limit: FileLimit | None = None
+        """The open-file limit (each connection holds one), as raised at start."""
         self.limiter = RateLimiter(
             config.rate_per_minute, config.rate_burst, config.global_per_minute
         )
@@ -167,6 +171,7 @@ class IntakeServer:
             if self.saved_state is not None:
                 self.open = self.saved_state.open
                 self.closed_reason = self.saved_state.reason
+            self.file_limit = raise_open_file_limit()
             sock = self._listen()
             self.port = int(sock.getsockname()[1])
             self._identity = self._make_identity()
@@ -175,7 +180,12 @@ class IntakeServer:
                 self.build_app(), access_log=None, handle_signals=False, shutdown_timeout=2.0
             )
             await self._runner.setup()
-            await web.SockSite(self._runner, sock).start()
+            await GuardedSite(
+                self._runner,
+                sock,
+                header_timeout=self.config.header_timeout,
+                keepalive_timeout=self.config.keepalive_timeout,
+            ).start()
         except BaseException:
             await self._cleanup()
             raise
@@ -220,6 +230,12 @@ class IntakeServer:
             host = lan_address()
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{self.port}/"
+
+    @property
+    def connection_count(self) -> int:
+        """Connections open now (each holds a file descriptor)."""
+        server = self._runner.server if self._runner is not None else None
+        return len(server.connections) if server is not None else 0
 
     async def stop(self) -> None:
         """Answer waiting readers, stop serving, flush and release the folder."""
@@ -370,14 +386,13 @@ class IntakeServer:
                 "minute, then go back and send yours again; what you typed is still there.",
                 {"Retry-After": RateLimiter.retry_after(wait)},
             )
-        posted = await request.post()
-        values = read_form({k: v for k, v in posted.items() if isinstance(v, str)})
+        posted = await read_form_fields(request, self.config.body_timeout)
+        values = read_form(posted)
         if not self.open:
             page = pages.closed_page(self.info, values.question.strip(), self.closed_reason)
             return self._page(page, 403)
         fresh = make_csrf(self._secret, self.now())
-        csrf = posted.get("csrf")
-        if not check_csrf(self._secret, csrf if isinstance(csrf, str) else None, self.now()):
+        if not check_csrf(self._secret, posted.get("csrf"), self.now()):
             values.errors = {
                 "question": "This form had expired. Your question was not sent yet: "
                 "check it and press Send question again."
@@ -478,7 +493,7 @@ class IntakeServer:
         if not self._authorized(request):
             return self._unauthorized()
         try:
-            data = await request.json()
+            data = await read_json(request, self.config.body_timeout)
         except (ValueError, UnicodeDecodeError):
             return web.json_response({"error": "body must be JSON"}, status=400)
         wanted = data.get("open") if isinstance(data, dict) else None
@@ -503,6 +518,10 @@ _PLAIN_WORDS: dict[int, tuple[str, str]] = {
     400: ("Something is wrong with the request", "Please go back and try again."),
     404: ("Page not found", "There is nothing at this address."),
     405: ("Not allowed", "This address does not accept that kind of request."),
+    408: (
+        "This took too long",
+        "What you sent did not arrive in time. Please go back and send it again.",
+    ),
     413: (
         "Too much text",
         "What you sent is larger than this form accepts (16 KB). Questions can be up to "

@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import errno
 import hashlib
-import hmac
 import json
 import logging
 import socket
@@ -48,6 +47,7 @@ from console.intake.form_state import (
 from console.intake.security import (
     RateLimiter,
     SiteIdentity,
+    bearer_ok,
     check_csrf,
     check_receipt,
     client_key,
@@ -435,10 +435,7 @@ class IntakeServer:
 
     # -- the board's API -------------------------------------------------------------------
     def _authorized(self, request: web.Request) -> bool:
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not given.strip() or not self.token:
-            return False
-        return hmac.compare_digest(given.strip().encode(), self.token.encode())
+        return bearer_ok(request.headers.get("Authorization"), self.token)
 
     def _unauthorized(self) -> web.Response:
         return web.json_response(
@@ -494,8 +491,8 @@ class IntakeServer:
             return self._unauthorized()
         try:
             data = await read_json(request, self.config.body_timeout)
-        except (ValueError, UnicodeDecodeError):
-            return web.json_response({"error": "body must be JSON"}, status=400)
+        except web.HTTPBadRequest:
+            return web.json_response({"error": "body must be JSON (UTF-8)"}, status=400)
         wanted = data.get("open") if isinstance(data, dict) else None
         reason = data.get("reason", ENDED) if isinstance(data, dict) else ENDED
         if not isinstance(wanted, bool) or reason not in REASONS:
@@ -515,7 +512,10 @@ def _dumps(value: Any) -> str:
 
 
 _PLAIN_WORDS: dict[int, tuple[str, str]] = {
-    400: ("Something is wrong with the request", "Please go back and try again."),
+    400: (
+        "Something is wrong with the request",
+        "The form could not read what was sent. Please go back and try again.",
+    ),
     404: ("Page not found", "There is nothing at this address."),
     405: ("Not allowed", "This address does not accept that kind of request."),
     408: (

@@ -326,9 +326,7 @@ class IntakeServer:
         except web.HTTPException as exc:
             if exc.status < 400:
                 raise
-            heading, message = _PLAIN_WORDS.get(
-                exc.status, ("Something is wrong with the request", "Please go back and try again.")
-            )
+            heading, message = pages.error_words(exc.status)
             keep = {k: v for k, v in exc.headers.items() if k in {"Retry-After", "Allow"}}
             return self._error(request, exc.status, heading, message, keep)
         except asyncio.CancelledError:
@@ -509,22 +507,3 @@ class IntakeServer:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-_PLAIN_WORDS: dict[int, tuple[str, str]] = {
-    400: (
-        "Something is wrong with the request",
-        "The form could not read what was sent. Please go back and try again.",
-    ),
-    404: ("Page not found", "There is nothing at this address."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    408: (
-        "This took too long",
-        "What you sent did not arrive in time. Please go back and send it again.",
-    ),
-    413: (
-        "Too much text",
-        "What you sent is larger than this form accepts (16 KB). Questions can be up to "
-        "2,000 characters; please shorten it and try again.",
-    ),
-}

@@ -67,8 +67,8 @@ def make_participant(secret: bytes) -> tuple[str, str]:
 
 
 def check_participant(secret: bytes, cookie: str | None) -> str | None:
-    if not cookie or len(cookie) > 100:
-        return None
+    if not cookie or len(cookie) > 100 or not cookie.isascii():  # ours are; compare_digest
+        return None  # raises on a non-ASCII str (a forged cookie is refused, not a 500)
     raw, _, sig = cookie.partition(".")
     if not raw or not hmac.compare_digest(sig, _pid_signature(secret, raw)):
         return None

@@ -64,8 +64,8 @@ def _check_signed(
     *,
     with_id: bool = False,
 ) -> str | None:
-    if not token or len(token) > 200:
-        return None
+    if not token or len(token) > 200 or not token.isascii():  # ours are ASCII; compare_digest
+        return None  # raises on a str that is not (a forged token is refused, not a 500)
     payload, sep, mac = token.rpartition(".")
     if not sep or not hmac.compare_digest(mac, _sign(secret, purpose, payload)):
         return None

@@ -283,3 +283,49 @@ async def test_a_client_that_leaves_mid_body_is_not_an_error(
         await until_closed(reader)
     await wait_until(lambda: server.connection_count == 0, "the server to drop the connection")
     assert_nothing_logged_as_error(errors)
+
+
+# -- tokens that are not ours: refused, never a 500 ----------------------------------------
+NON_ASCII = "1.%C3%A9t%C3%A9"  # "1.été": a CSRF token or receipt shaped like ours, not ASCII
+
+
+@pytest.mark.parametrize("target", PARTICIPANT_POSTS)
+async def test_a_non_ascii_csrf_token_is_refused_not_an_error(
+    server: IntakeServer, errors: pytest.LogCaptureFixture, target: str
+) -> None:
+    address = f"127.0.0.1:{server.port}"
+    _, cookie = await browser(server)
+    headers = f"Origin: http://{address}\r\n".encode() + cookie + FORM
+    body = f"csrf={NON_ASCII}&question=hello".encode()
+    reply = await send(server.port, request("POST", target, address, headers, body))
+    assert reply.status == 403, reply.text
+    assert "expired" in reply.text
+    assert await api_questions(server) == []
+    assert_nothing_logged_as_error(errors)
+
+
+@pytest.mark.parametrize("cookie", [b"participant=abc.\xc3\xa9", b"participant=\xff\xfe.abc"])
+async def test_a_participant_cookie_that_is_not_ascii_is_no_participant(
+    server: IntakeServer, errors: pytest.LogCaptureFixture, cookie: bytes
+) -> None:
+    address = f"127.0.0.1:{server.port}"
+    line = b"Cookie: " + cookie + b"\r\n"
+    listed = await send(server.port, request("GET", "/questions", address, line))
+    assert listed.status == 200
+    assert listed.headers["set-cookie"].startswith("participant=")  # a fresh, valid one
+    csrf = await csrf_of(server)
+    headers = f"Origin: http://{address}\r\n".encode() + line + FORM
+    body = f"csrf={csrf}&question=x".encode()
+    vote = await send(server.port, request("POST", "/vote", address, headers, body))
+    assert vote.status == 403
+    assert "did not keep our cookie" in vote.text
+    assert_nothing_logged_as_error(errors)
+
+
+async def test_a_non_ascii_receipt_shows_the_thanks_page_without_a_question(
+    server: IntakeServer, errors: pytest.LogCaptureFixture
+) -> None:
+    target = f"/thanks?r=abc-{NON_ASCII}"
+    reply = await send(server.port, request("GET", target, f"127.0.0.1:{server.port}"))
+    assert reply.status == 200
+    assert_nothing_logged_as_error(errors)

@@ -13,12 +13,18 @@ import contextlib
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from console.intake.config import TOKEN_ENV, FormInfo, IntakeConfig, IntakeError
 from console.system.paths import data_dir
 
+if TYPE_CHECKING:  # the server module (and aiohttp) is imported only when serving
+    from console.intake.connections import FileLimit
+
 INTAKE_FOLDER = "intake"
+FEW_FILES = 4096
+"""Below this open-file limit, ``form serve`` warns that a busy form may run out."""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -154,6 +160,7 @@ async def _serve(config: IntakeConfig, info: FormInfo, *, lan: bool) -> int:
                 file=sys.stderr,
             )
         print(f"Submissions are kept in {config.data_dir}", flush=True)
+        _print_file_limit(server.file_limit)
         if not server.open:
             print(
                 "The form is closed, as it was left; reopen it with "
@@ -190,6 +197,20 @@ async def _serve(config: IntakeConfig, info: FormInfo, *, lan: bool) -> int:
     finally:
         await server.stop()
     return 0
+
+
+def _print_file_limit(limit: FileLimit | None) -> None:
+    """Each open connection holds a file: say how many the form can have at once."""
+    if limit is None:
+        return
+    raised = f", raised from {limit.before:,}" if limit.now != limit.before else ""
+    print(f"Open-file limit: {limit.now:,}{raised} (one per connection).", flush=True)
+    if limit.now < FEW_FILES:
+        print(
+            f"warning: {limit.now:,} open files is few for a busy form; raise the hard limit "
+            "(ulimit -Hn, or LimitNOFILE= in a systemd unit) to serve more people at once.",
+            file=sys.stderr,
+        )
 
 
 async def _until_stopped() -> None:

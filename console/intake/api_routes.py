@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from console.intake.bodies import read_json
 from console.intake.cleaning import clean_text
 from console.intake.form_state import ENDED, REASONS
 from console.intake.formdb import CONSOLE, FORM, StoredQuestion
@@ -71,9 +72,9 @@ class ApiRoutes:
         if not self.server._authorized(request):
             return None, self.server._unauthorized()
         try:
-            return await request.json(), None
-        except (ValueError, UnicodeDecodeError):
-            return None, web.json_response({"error": "body must be JSON"}, status=400)
+            return await read_json(request, self.server.config.body_timeout), None
+        except web.HTTPBadRequest:
+            return None, web.json_response({"error": "body must be JSON (UTF-8)"}, status=400)
 
     async def get_questions(self, request: web.Request) -> web.Response:
         srv = self.server

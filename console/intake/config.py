@@ -69,6 +69,13 @@ class IntakeConfig:
     """"Me too" posts per minute from one participant (burst 20); repeats count once anyway."""
     votes_per_address_per_minute: int = 1200
     """"Me too" posts per minute from one address (a school NAT holds many participants)."""
+    header_timeout: float = 10.0
+    """Seconds a client has to finish a request's headers (from connecting, or from the first
+    byte of the next request on a kept-alive connection); trickling bytes does not extend it."""
+    keepalive_timeout: float = 15.0
+    """Seconds an idle connection is kept open between requests."""
+    body_timeout: float = 30.0
+    """Seconds a client has to send a posted body (16 KiB at most); then ``408``."""
 
 
 def format_when(start: datetime, timezone: str | None = None) -> str:

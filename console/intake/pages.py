@@ -111,6 +111,33 @@ def closed_page(
     return _render("closed.html", info, reason=reason, kept=kept_question)
 
 
+ERROR_WORDS: dict[int, tuple[str, str]] = {
+    400: (
+        "Something is wrong with the request",
+        "The form could not read what was sent. Please go back and try again.",
+    ),
+    404: ("Page not found", "There is nothing at this address."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    408: (
+        "This took too long",
+        "What you sent did not arrive in time. Please go back and send it again.",
+    ),
+    413: (
+        "Too much text",
+        "What you sent is larger than this form accepts (16 KB). Questions can be up to "
+        "2,000 characters; please shorten it and try again.",
+    ),
+}
+"""Heading and message of the plain page for a refusal, by status."""
+
+
+def error_words(status: int) -> tuple[str, str]:
+    """What the page for an error ``status`` says (general words for one not listed)."""
+    return ERROR_WORDS.get(
+        status, ("Something is wrong with the request", "Please go back and try again.")
+    )
+
+
 def message_page(info: FormInfo, heading: str, message: str) -> str:
     """A plain-words page for refusals and errors (no internal detail, ever)."""
     return _render(

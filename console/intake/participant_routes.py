@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from console.intake import render
+from console.intake.bodies import read_form_fields
 from console.intake.pages import EMAIL_LIMIT, NAME_LIMIT, QUESTION_LIMIT, FormValues
 from console.intake.security import (
     RateLimiter,
@@ -66,8 +67,8 @@ def make_participant(secret: bytes) -> tuple[str, str]:
 
 
 def check_participant(secret: bytes, cookie: str | None) -> str | None:
-    if not cookie or len(cookie) > 100:
-        return None
+    if not cookie or len(cookie) > 100 or not cookie.isascii():  # ours are; compare_digest
+        return None  # raises on a non-ASCII str (a forged cookie is refused, not a 500)
     raw, _, sig = cookie.partition(".")
     if not raw or not hmac.compare_digest(sig, _pid_signature(secret, raw)):
         return None
@@ -225,8 +226,7 @@ class ParticipantRoutes:
                 "minute, then go back and send yours again; what you typed is still there.",
                 {"Retry-After": RateLimiter.retry_after(wait)},
             )
-        posted = await request.post()
-        fields = {k: v for k, v in posted.items() if isinstance(v, str)}
+        fields = await read_form_fields(request, srv.config.body_timeout)
         values = read_form(fields)
         asked = fields.get("lang") if fields.get("lang") in render.LANGUAGES else None
         lang, _ = self.language(request, asked)
@@ -235,8 +235,7 @@ class ParticipantRoutes:
             return self.page(
                 request, "closed.html", 403, asked_lang=lang, reason=srv.closed_reason, kept=kept
             )
-        csrf = posted.get("csrf")
-        if not check_csrf(srv._secret, csrf if isinstance(csrf, str) else None, srv.now()):
+        if not check_csrf(srv._secret, fields.get("csrf"), srv.now()):
             values.errors = {
                 "question": "This form had expired. Your question was not sent yet: "
                 "check it and press Send question again."
@@ -352,9 +351,9 @@ class ParticipantRoutes:
                     "Please wait a minute and try again.",
                     **{"Retry-After": RateLimiter.retry_after(wait)},
                 )
-        posted = await request.post()
-        csrf, qid = posted.get("csrf"), posted.get("question")
-        if not check_csrf(srv._secret, csrf if isinstance(csrf, str) else None, srv.now()):
+        posted = await read_form_fields(request, srv.config.body_timeout)
+        qid = posted.get("question")
+        if not check_csrf(srv._secret, posted.get("csrf"), srv.now()):
             return self.message(
                 request,
                 403,
@@ -363,7 +362,7 @@ class ParticipantRoutes:
             )
         assert srv.store is not None
         snap = await srv.store.snapshot()
-        question = snap.question(qid) if isinstance(qid, str) else None
+        question = snap.question(qid) if qid is not None else None
         mode = effective_mode(snap, srv.config.participant_list)
         if (
             question is None

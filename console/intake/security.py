@@ -2,6 +2,7 @@
 
 - CSRF: a token that is an HMAC of its issue time under the server secret, valid for hours,
   so no server-side session is kept and a restart keeps open forms valid.
+- Read token: ``Authorization: Bearer``, compared in constant time, whatever bytes are sent.
 - Origin and Host: a browser POST must come from the form's own origin, and every request
   must name a host the server is meant to be reached by (stops DNS rebinding).
 - Rate limit: token buckets per client address (IPv6 grouped by /64) plus one global bucket.
@@ -63,8 +64,8 @@ def _check_signed(
     *,
     with_id: bool = False,
 ) -> str | None:
-    if not token or len(token) > 200:
-        return None
+    if not token or len(token) > 200 or not token.isascii():  # ours are ASCII; compare_digest
+        return None  # raises on a str that is not (a forged token is refused, not a 500)
     payload, sep, mac = token.rpartition(".")
     if not sep or not hmac.compare_digest(mac, _sign(secret, purpose, payload)):
         return None
@@ -124,12 +125,32 @@ class SiteIdentity:
         """Browser POSTs carry Origin (or at least Referer); when present it must be ours.
 
         A request with neither still needs a valid CSRF token, which a foreign page cannot get.
+        A Referer that is not a URL (a bad port, a broken IPv6 address) is not ours.
         """
         if origin is not None:
             return origin.strip().lower() in self.origins
         if referer:
-            return origin_of(referer) in self.origins
+            try:
+                return origin_of(referer) in self.origins
+            except ValueError:
+                return False
         return True
+
+
+# -- the read token --------------------------------------------------------------------
+def bearer_ok(authorization: str | None, token: str) -> bool:
+    """True for ``Authorization: Bearer <token>``, compared in constant time.
+
+    aiohttp hands over header bytes that are not UTF-8 as surrogate escapes (and a token from
+    the environment may hold some too): both sides are encoded with ``surrogatepass``, which
+    never fails, so such a header simply does not match.
+    """
+    scheme, _, given = (authorization or "").partition(" ")
+    given = given.strip()
+    if scheme.lower() != "bearer" or not given or not token:
+        return False
+    sent = given.encode("utf-8", "surrogatepass")
+    return hmac.compare_digest(sent, token.encode("utf-8", "surrogatepass"))
 
 
 # -- client address --------------------------------------------------------------------

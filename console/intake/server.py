@@ -8,6 +8,10 @@ Runs inside the console's event loop (``IntakeServer.start``) or on its own
 - the console's API (``api_routes``, bearer token): questions, session, decisions;
 - ``GET /healthz`` for a proxy's health check.
 
+Connections get the deadlines of ``connections`` (headers, idle keep-alive) and every posted
+body is read through ``bodies`` (a deadline, and ``400`` for one that cannot be read); the
+soft open-file limit is raised at start (``file_limit``).
+
 The data lives in ``formdb.FormDB`` (SQLite, WAL); the open/closed state in ``form_state``.
 """
 
@@ -15,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import hmac
 import logging
 import socket
 from collections.abc import Awaitable, Callable
@@ -23,6 +26,7 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from console.intake import pages
 from console.intake.api_routes import ApiRoutes
 from console.intake.config import (
     DEFAULT_PORT,
@@ -32,6 +36,7 @@ from console.intake.config import (
     IntakeConfig,
     IntakeError,
 )
+from console.intake.connections import FileLimit, GuardedSite, raise_open_file_limit
 from console.intake.form_state import (
     ENDED,
     REASONS,
@@ -45,6 +50,7 @@ from console.intake.render import participant_headers
 from console.intake.security import (
     RateLimiter,
     SiteIdentity,
+    bearer_ok,
 )
 from console.intake.tokens import load_read_token, load_server_secret
 from console.intake.visibility import held_matcher
@@ -52,7 +58,6 @@ from console.store import FileLock, StoreError, StoreLocked
 
 log = logging.getLogger(__name__)
 
-MAX_WAIT_S = 30.0
 LOCK_NAME = "intake"
 """The folder lock is ``<data>/intake.lock`` (the store's ``FileLock`` adds ``.lock``)."""
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -121,6 +126,8 @@ class IntakeServer:
         self.store: FormDB | None = None
         self.held = held_matcher(config.held_words)
         """Matches the held words (None: no list): such questions wait for publishing."""
+        self.file_limit: FileLimit | None = None
+        """The open-file limit (each connection holds one), as raised at start."""
         self.limiter = RateLimiter(
             config.rate_per_minute, config.rate_burst, config.global_per_minute
         )
@@ -162,6 +169,7 @@ class IntakeServer:
             if self.saved_state is not None:
                 self.open = self.saved_state.open
                 self.closed_reason = self.saved_state.reason
+            self.file_limit = raise_open_file_limit()
             sock = self._listen()
             self.port = int(sock.getsockname()[1])
             self._identity = self._make_identity()
@@ -170,7 +178,12 @@ class IntakeServer:
                 self.build_app(), access_log=None, handle_signals=False, shutdown_timeout=2.0
             )
             await self._runner.setup()
-            await web.SockSite(self._runner, sock).start()
+            await GuardedSite(
+                self._runner,
+                sock,
+                header_timeout=self.config.header_timeout,
+                keepalive_timeout=self.config.keepalive_timeout,
+            ).start()
         except BaseException:
             await self._cleanup()
             raise
@@ -215,6 +228,12 @@ class IntakeServer:
             host = lan_address()
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{self.port}/"
+
+    @property
+    def connection_count(self) -> int:
+        """Connections open now (each holds a file descriptor)."""
+        server = self._runner.server if self._runner is not None else None
+        return len(server.connections) if server is not None else 0
 
     async def stop(self) -> None:
         """Answer waiting readers, stop serving, flush and release the folder."""
@@ -301,9 +320,7 @@ class IntakeServer:
         except web.HTTPException as exc:
             if exc.status < 400:
                 raise
-            heading, message = _PLAIN_WORDS.get(
-                exc.status, ("Something is wrong with the request", "Please go back and try again.")
-            )
+            heading, message = pages.error_words(exc.status)
             keep = {k: v for k, v in exc.headers.items() if k in {"Retry-After", "Allow"}}
             return self._error(request, exc.status, heading, message, keep)
         except asyncio.CancelledError:
@@ -343,10 +360,7 @@ class IntakeServer:
 
     # -- the console's API (its routes are in api_routes) ------------------------------
     def _authorized(self, request: web.Request) -> bool:
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not given.strip() or not self.token:
-            return False
-        return hmac.compare_digest(given.strip().encode(), self.token.encode())
+        return bearer_ok(request.headers.get("Authorization"), self.token)
 
     def _unauthorized(self) -> web.Response:
         return web.json_response(
@@ -354,15 +368,3 @@ class IntakeServer:
             status=401,
             headers={"WWW-Authenticate": 'Bearer realm="facilitator-form"'},
         )
-
-
-_PLAIN_WORDS: dict[int, tuple[str, str]] = {
-    400: ("Something is wrong with the request", "Please go back and try again."),
-    404: ("Page not found", "There is nothing at this address."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    413: (
-        "Too much text",
-        "What you sent is larger than this form accepts (16 KB). Questions can be up to "
-        "2,000 characters; please shorten it and try again.",
-    ),
-}

@@ -84,6 +84,7 @@ def test_form_serve_prints_url_and_token_once_then_stops_on_sigint(tmp_path: Pat
             out = _read_until(proc, "Ctrl-C")
             url = re.search(r"is at (http://\S+)", out)
             assert url, out
+            assert re.search(r"Open-file limit: [\d,]+", out), out
             with urllib.request.urlopen(url.group(1), timeout=30) as resp:
                 assert "Office &lt;hours&gt;" in resp.read().decode()
             proc.send_signal(signal.SIGINT)

@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from console.agenda.model import AgendaError
+    from console.agenda.errors import AgendaError
     from console.session.setup import SetupError, prepare
     from console.store import StoreError
 

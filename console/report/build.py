@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from console.agenda.model import Agenda, AgendaError, load_agenda, resolve_agenda
+from console.agenda.errors import AgendaError
+from console.agenda.load import load_agenda, resolve_agenda
+from console.agenda.model import Agenda
 from console.board.feeds import unpack
 from console.board.model import Board, Question
 from console.clock.run_of_show import RunOfShow

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from console.agenda.model import load_agenda, resolve_agenda
+from console.agenda.load import load_agenda, resolve_agenda
 from console.board.feeds import (
     BoardFeeds,
     CacheFollower,

@@ -45,7 +45,7 @@ def _stamp(minutes: float) -> str:
 
 
 def _clock_data() -> dict[str, Any]:
-    from console.agenda.model import load_agenda
+    from console.agenda.load import load_agenda
     from console.session.live import planned_segments
 
     agenda = load_agenda(AGENDA)

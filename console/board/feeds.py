@@ -31,10 +31,12 @@ from console.board.question import Question
 from console.clock.model import Phase
 from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import CachedFeed, FeedCache
-from console.feeds.config import SourceConfig, source_from_args
+from console.feeds.config import SourceConfig
+from console.feeds.errors import FeedConfigError
 from console.feeds.fetch import describe_source
 from console.feeds.model import FeedQuestion
 from console.feeds.poller import FeedStatus, FeedUpdate
+from console.feeds.presets import guess_preset, source_from_args
 from console.notes.notebook import NoteBook
 from console.store import FEED_CACHE_FILE, Record
 
@@ -353,9 +355,6 @@ def configured_source(agenda: Agenda, args: Any = None) -> SourceConfig | None:
     """The session's form source: ``run --source URL --preset NAME --map F=N`` wins over the
     agenda's ``[questions]`` table; ``None`` when neither names a URL (the built-in form's
     source is added by the app itself). Raises ``FeedConfigError`` in plain words."""
-    from console.cli.feed import guess_preset
-    from console.feeds.errors import FeedConfigError
-
     url = getattr(args, "source", None) if args is not None else None
     if url:
         preset = getattr(args, "preset", None) or guess_preset(url)

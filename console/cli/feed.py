@@ -12,12 +12,11 @@ import json
 import sys
 from datetime import tzinfo
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from console.feeds.config import SourceConfig, load_zone, source_from_args
+from console.feeds.config import SourceConfig, load_zone
 from console.feeds.errors import FeedError
 from console.feeds.model import FeedQuestion
-from console.feeds.presets import PRESETS
+from console.feeds.presets import PRESETS, guess_preset, source_from_args
 
 if TYPE_CHECKING:
     from console.feeds.poller import FeedUpdate
@@ -66,29 +65,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="give up after this many seconds (default 20)",
     )
     test.set_defaults(handler=run_feed_test)
-
-
-def guess_preset(source: str) -> str | None:
-    """A preset from the URL's shape, so the common cases need no --preset."""
-    parts = urlsplit(source)
-    host, path = parts.netloc.lower(), parts.path.lower()
-    if "docs.google.com" in host:
-        return "google-forms"
-    for name, marker in (
-        ("typeform", "typeform.com"),
-        ("jotform", "jotform.com"),
-        ("tally", "tally.so"),
-    ):
-        if marker in host:
-            return name
-    if path.endswith("/api/questions"):
-        return "intake"
-    target = path if parts.scheme else source.lower()
-    if target.endswith(".json"):
-        return "json"
-    if target.endswith((".csv", ".txt")):
-        return "csv"
-    return None
 
 
 def run_feed_test(args: argparse.Namespace) -> int:

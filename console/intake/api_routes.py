@@ -17,20 +17,18 @@ import contextlib
 import hashlib
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from console.intake.cleaning import clean_text
 from console.intake.form_state import ENDED, REASONS
 from console.intake.formdb import CONSOLE, FORM, StoredQuestion
+from console.intake.host import RouteHost
 from console.intake.pages import NAME_LIMIT, QUESTION_LIMIT
 from console.intake.render import LANGUAGES
 from console.intake.submissions import Cursor, StoreWriteError
 from console.intake.visibility import DecisionError, is_held, parse_decisions
-
-if TYPE_CHECKING:
-    from console.intake.server import IntakeServer
 
 MAX_WAIT_S = 30.0
 
@@ -42,7 +40,7 @@ def _dumps(value: Any) -> str:
 class ApiRoutes:
     """The token-protected handlers of one ``IntakeServer``."""
 
-    def __init__(self, server: IntakeServer) -> None:
+    def __init__(self, server: RouteHost) -> None:
         self.server = server
 
     def register(self, app: web.Application) -> None:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from console.feeds.config import SourceConfig, load_zone
 from console.feeds.errors import FeedError
 from console.feeds.model import FeedQuestion
-from console.feeds.presets import PRESETS, guess_preset, source_from_args
+from console.feeds.presets import PRESETS
+from console.session.source_choice import SourceChoice
 
 if TYPE_CHECKING:
     from console.feeds.poller import FeedUpdate
@@ -67,8 +68,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     test.set_defaults(handler=run_feed_test)
 
 
+def source_choice(args: argparse.Namespace) -> SourceChoice:
+    """The source options of ``feed test``, typed once for the core."""
+    return SourceChoice(
+        url=args.source,
+        preset=args.preset,
+        maps=tuple(args.maps),
+        tz=args.tz,
+        token_env=args.token_env,
+        timeout_seconds=args.timeout,
+    )
+
+
 def run_feed_test(args: argparse.Namespace) -> int:
-    preset = args.preset or guess_preset(args.source)
+    choice = source_choice(args)
+    preset = choice.preset_name()
     if preset is None:
         print(
             "facilitator feed test: cannot tell what kind of source this is; "
@@ -77,16 +91,8 @@ def run_feed_test(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        config = source_from_args(
-            args.source,
-            preset,
-            args.maps,
-            tz=args.tz,
-            token_env=args.token_env,
-            timeout_seconds=args.timeout,
-            wait_seconds=0.0,
-        )
-        zone = load_zone(args.tz)
+        config = choice.source_config(wait_seconds=0.0)
+        zone = load_zone(choice.tz)
     except FeedError as exc:
         print(f"facilitator feed test: {exc.message}", file=sys.stderr)
         return 2

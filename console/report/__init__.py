@@ -7,5 +7,6 @@
 - series: every session of a recurring series; write: the rendered report to a file
 - quiet_gc: the collector held off while a large report is built
 
-No re-exports: ``facilitator export`` imports only the renderer it was asked for.
+No re-exports: each module is imported where it is used, so rendering or merging does not
+load the builder (and the board, clock and feed cache behind it).
 """

@@ -30,6 +30,7 @@ UI_PREFIXES = (
     "console.app",
     "console.screens",
     "console.widgets",
+    "console.ui_terminal",
     "console.actions",
     "console.messages",
     "console.host",

@@ -11,7 +11,8 @@ import time
 
 import tomli_w
 
-from console.agenda.model import load_agenda, parse_agenda, resolve_agenda, starter_agenda
+from console.agenda.load import load_agenda, parse_agenda, resolve_agenda
+from console.agenda.write import starter_agenda
 
 
 def median_ms(action: object, runs: int) -> float:

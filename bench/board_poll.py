@@ -30,7 +30,7 @@ from typing import ParamSpec, TypeVar
 
 from aiohttp import web
 
-from console.feeds.config import source_from_args
+from console.feeds.presets import source_from_args
 from console.widgets.board_panel import BoardPanel
 from console.widgets.question_board import QuestionBoard
 from tests.ui.helpers import FakeNow, make_app

@@ -6,7 +6,6 @@ screens turn keys into calls on the session and hand the records to ``persist``.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import os
@@ -25,6 +24,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from console.intake.server import IntakeServer
+    from console.session.source_choice import SourceChoice
 
 from console.intake.form_state import CLOSED, ENDED
 from console.session.form_host import (
@@ -91,7 +91,7 @@ class FacilitatorApp(App[None]):
         *,
         settings: Settings,
         message: str = "",
-        source_args: argparse.Namespace | None = None,
+        source: SourceChoice | None = None,
         now: Callable[[], datetime] = system_now,
         defer_panels: bool = True,
     ) -> None:
@@ -105,7 +105,7 @@ class FacilitatorApp(App[None]):
         self.session = session
         self.settings = settings
         self.startup_message = message
-        self.source_args = source_args
+        self.source = source
         self.now = now
         self.writer = StoreWriter(session.file) if session.file is not None else None
         self.exit_message = ""
@@ -149,7 +149,7 @@ class FacilitatorApp(App[None]):
             await mount_deferred()
         keep_long_lived()  # the session as loaded (agenda, notes, decisions, widgets) stays
         self.follow_folder()
-        if wants_builtin_form(self.session, self.source_args):
+        if wants_builtin_form(self.session, self.source):
             self.start_form()
         start_feeds = getattr(self, "start_feeds", None)
         if callable(start_feeds):
@@ -318,12 +318,12 @@ class FacilitatorApp(App[None]):
         The built-in form's source is added by ``start_form``; a source that cannot be used is
         reported in plain words and the console runs on without it.
         """
-        from console.board.feeds import configured_source
         from console.feeds.errors import FeedError
+        from console.session.source_choice import configured_source
         from console.widgets.board_panel import BoardPanel
 
         try:
-            config = configured_source(self.session.agenda, self.source_args)
+            config = configured_source(self.session.agenda, self.source)
         except FeedError as exc:
             self.notify(f"The question source is not usable: {exc}", severity="error", timeout=15)
             return

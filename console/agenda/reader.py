@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from console.agenda.model import Problem
+from console.agenda.errors import Problem
 from console.agenda.positions import KeyPath, TomlPositions
 from console.text.clean import clean_text
 

@@ -14,12 +14,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from console.agenda.errors import AgendaError, Problem
 from console.agenda.model import (
     DEFAULT_THEMES,
     SEGMENT_KINDS,
     Agenda,
-    AgendaError,
-    Problem,
     QuestionSource,
     Segment,
     Theme,

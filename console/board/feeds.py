@@ -23,15 +23,13 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any
 
-from console.agenda.model import Agenda
 from console.board.model import Board
 from console.board.question import Question
 from console.clock.model import Phase
 from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import CachedFeed, FeedCache
-from console.feeds.config import SourceConfig, source_from_args
+from console.feeds.config import SourceConfig
 from console.feeds.fetch import describe_source
 from console.feeds.model import FeedQuestion
 from console.feeds.poller import FeedStatus, FeedUpdate
@@ -347,27 +345,3 @@ class CacheFollower:
             return False, None
         self._stamp = stamp
         return True, self.cache.load()
-
-
-def configured_source(agenda: Agenda, args: Any = None) -> SourceConfig | None:
-    """The session's form source: ``run --source URL --preset NAME --map F=N`` wins over the
-    agenda's ``[questions]`` table; ``None`` when neither names a URL (the built-in form's
-    source is added by the app itself). Raises ``FeedConfigError`` in plain words."""
-    from console.cli.feed import guess_preset
-    from console.feeds.errors import FeedConfigError
-
-    url = getattr(args, "source", None) if args is not None else None
-    if url:
-        preset = getattr(args, "preset", None) or guess_preset(url)
-        maps = list(getattr(args, "map", None) or [])
-        options: dict[str, object] = {}
-    else:
-        q = agenda.questions
-        if not q.url:
-            return None
-        url, preset = q.url, q.preset or guess_preset(q.url)
-        maps = [f"{k}={v}" for k, v in q.mapping.items()]
-        options = {"interval_seconds": q.interval_seconds, "token_env": q.token_env}
-    if not preset:
-        raise FeedConfigError(f"say which kind of source {describe_source(url)} is with a preset")
-    return source_from_args(url, preset, maps, tz=agenda.timezone, **options)

@@ -10,15 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from console.agenda.model import (
-    DEFAULT_AGENDA,
-    Agenda,
-    AgendaError,
-    bundled_agendas,
-    load_agenda,
-    resolve_agenda,
-    write_starter,
-)
+from console.agenda.errors import AgendaError
+from console.agenda.load import DEFAULT_AGENDA, bundled_agendas, load_agenda, resolve_agenda
+from console.agenda.model import Agenda
+from console.agenda.write import write_starter
 from console.text.clean import clean_text
 
 

@@ -12,12 +12,12 @@ import json
 import sys
 from datetime import tzinfo
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from console.feeds.config import SourceConfig, load_zone, source_from_args
+from console.feeds.config import SourceConfig, load_zone
 from console.feeds.errors import FeedError
 from console.feeds.model import FeedQuestion
 from console.feeds.presets import PRESETS
+from console.session.source_choice import SourceChoice
 
 if TYPE_CHECKING:
     from console.feeds.poller import FeedUpdate
@@ -68,31 +68,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     test.set_defaults(handler=run_feed_test)
 
 
-def guess_preset(source: str) -> str | None:
-    """A preset from the URL's shape, so the common cases need no --preset."""
-    parts = urlsplit(source)
-    host, path = parts.netloc.lower(), parts.path.lower()
-    if "docs.google.com" in host:
-        return "google-forms"
-    for name, marker in (
-        ("typeform", "typeform.com"),
-        ("jotform", "jotform.com"),
-        ("tally", "tally.so"),
-    ):
-        if marker in host:
-            return name
-    if path.endswith("/api/questions"):
-        return "intake"
-    target = path if parts.scheme else source.lower()
-    if target.endswith(".json"):
-        return "json"
-    if target.endswith((".csv", ".txt")):
-        return "csv"
-    return None
+def source_choice(args: argparse.Namespace) -> SourceChoice:
+    """The source options of ``feed test``, typed once for the core."""
+    return SourceChoice(
+        url=args.source,
+        preset=args.preset,
+        maps=tuple(args.maps),
+        tz=args.tz,
+        token_env=args.token_env,
+        timeout_seconds=args.timeout,
+    )
 
 
 def run_feed_test(args: argparse.Namespace) -> int:
-    preset = args.preset or guess_preset(args.source)
+    choice = source_choice(args)
+    preset = choice.preset_name()
     if preset is None:
         print(
             "facilitator feed test: cannot tell what kind of source this is; "
@@ -101,16 +91,8 @@ def run_feed_test(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        config = source_from_args(
-            args.source,
-            preset,
-            args.maps,
-            tz=args.tz,
-            token_env=args.token_env,
-            timeout_seconds=args.timeout,
-            wait_seconds=0.0,
-        )
-        zone = load_zone(args.tz)
+        config = choice.source_config(wait_seconds=0.0)
+        zone = load_zone(choice.tz)
     except FeedError as exc:
         print(f"facilitator feed test: {exc.message}", file=sys.stderr)
         return 2

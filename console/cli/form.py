@@ -91,7 +91,8 @@ def _form_info(args: argparse.Namespace) -> FormInfo:
     if not args.agenda:
         return FormInfo(title=args.title or "Questions for the session")
     try:
-        from console.agenda.model import AgendaError, load_agenda, resolve_agenda
+        from console.agenda.errors import AgendaError
+        from console.agenda.load import load_agenda, resolve_agenda
     except ImportError as exc:
         raise ValueError(f"agendas cannot be read in this build ({exc})") from None
     from console.intake.config import form_info_from_agenda

@@ -11,6 +11,7 @@ from console.system.paths import config_dir, data_dir
 
 if TYPE_CHECKING:
     from console.session.setup import Launch
+    from console.session.source_choice import SourceChoice
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,7 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from console.agenda.model import AgendaError
+    from console.agenda.errors import AgendaError
     from console.session.setup import SetupError, prepare
     from console.store import StoreError
 
@@ -106,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
         session.warnings.insert(0, recovery)  # shown as the console starts
     from console.app import FacilitatorApp
 
-    app = FacilitatorApp(session, settings=settings, message=launch.message, source_args=args)
+    source = source_choice(args)
+    app = FacilitatorApp(session, settings=settings, message=launch.message, source=source)
     try:
         app.run()
     finally:
@@ -117,6 +119,18 @@ def run(args: argparse.Namespace) -> int:
     if app.exit_message:
         print(app.exit_message)
     return app.return_code or 0
+
+
+def source_choice(args: argparse.Namespace) -> SourceChoice:
+    """The question source options of ``run``, typed once for the core."""
+    from console.session.source_choice import SourceChoice
+
+    return SourceChoice(
+        url=getattr(args, "source", None),
+        preset=getattr(args, "preset", None),
+        maps=tuple(getattr(args, "map", None) or ()),
+        builtin_form=not getattr(args, "no_form", False),
+    )
 
 
 def _set_aside_if_damaged(launch: Launch) -> str:

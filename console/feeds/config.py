@@ -100,24 +100,3 @@ def parse_mapping(maps: list[str] | None) -> dict[str, str]:
             raise FeedConfigError(f"--map: field {key!r} is mapped twice")
         mapping[key] = value
     return mapping
-
-
-def source_from_args(
-    url: str,
-    preset: str,
-    maps: list[str] | None = None,
-    **options: object,
-) -> SourceConfig:
-    """Build a checked :class:`SourceConfig` from command-line style arguments."""
-    from console.feeds.presets import PRESETS  # local: presets import adapters, not config
-
-    name = preset.strip().lower()
-    if name not in PRESETS:
-        raise FeedConfigError(f"unknown preset {preset!r}; presets are {', '.join(PRESETS)}")
-    if not url.strip():
-        raise FeedConfigError("the source URL is empty")
-    config = SourceConfig(url=url.strip(), preset=name, mapping=parse_mapping(maps), **options)  # type: ignore[arg-type]
-    if config.interval_seconds <= 0 or config.timeout_seconds <= 0 or config.max_bytes <= 0:
-        raise FeedConfigError("interval, timeout and size limit must be positive")
-    load_zone(config.tz)
-    return config

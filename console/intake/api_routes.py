@@ -17,7 +17,7 @@ import contextlib
 import hashlib
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
@@ -25,13 +25,11 @@ from console.intake.bodies import read_json
 from console.intake.cleaning import clean_text
 from console.intake.form_state import ENDED, REASONS
 from console.intake.formdb import CONSOLE, FORM, StoredQuestion
+from console.intake.host import RouteHost
 from console.intake.pages import NAME_LIMIT, QUESTION_LIMIT
 from console.intake.render import LANGUAGES
 from console.intake.submissions import Cursor, StoreWriteError
 from console.intake.visibility import DecisionError, is_held, parse_decisions
-
-if TYPE_CHECKING:
-    from console.intake.server import IntakeServer
 
 MAX_WAIT_S = 30.0
 
@@ -43,7 +41,7 @@ def _dumps(value: Any) -> str:
 class ApiRoutes:
     """The token-protected handlers of one ``IntakeServer``."""
 
-    def __init__(self, server: IntakeServer) -> None:
+    def __init__(self, server: RouteHost) -> None:
         self.server = server
 
     def register(self, app: web.Application) -> None:

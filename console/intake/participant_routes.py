@@ -18,13 +18,14 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from console.intake import render
 from console.intake.bodies import read_form_fields
-from console.intake.pages import EMAIL_LIMIT, NAME_LIMIT, QUESTION_LIMIT, FormValues
+from console.intake.host import RouteHost
+from console.intake.pages import DEFAULT_CONSENT, LIMITS, FormValues
 from console.intake.security import (
     RateLimiter,
     check_csrf,
@@ -37,23 +38,10 @@ from console.intake.submissions import StoreWriteError
 from console.intake.validate import read_form, validate
 from console.intake.visibility import effective_mode, entry_for, participant_list
 
-if TYPE_CHECKING:
-    from console.intake.server import IntakeServer
-
 PID_COOKIE = "participant"
 PID_MAX_AGE = 180 * 24 * 3600
 LANG_MAX_AGE = 365 * 24 * 3600
 LIVE_WAIT_S = 25.0
-DEFAULT_CONSENT = (
-    "If you give your email, you agree that the organizers may use it to write to you about "
-    "this question. It is kept apart from your question and never shown to other participants."
-)
-LIMITS = {
-    "question": QUESTION_LIMIT,
-    "question_text": f"{QUESTION_LIMIT:,}",
-    "name": NAME_LIMIT,
-    "email": EMAIL_LIMIT,
-}
 
 
 def _pid_signature(secret: bytes, raw: str) -> str:
@@ -78,7 +66,7 @@ def check_participant(secret: bytes, cookie: str | None) -> str | None:
 class ParticipantRoutes:
     """The participant-facing handlers of one ``IntakeServer``."""
 
-    def __init__(self, server: IntakeServer) -> None:
+    def __init__(self, server: RouteHost) -> None:
         self.server = server
         cfg = server.config
         self.vote_limiter = RateLimiter(cfg.votes_per_minute, 20, 1_000_000)

@@ -22,7 +22,6 @@ import jinja2
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from console.intake.pages import CSS
 from console.intake.security import security_headers, style_hash
 
 HERE = Path(__file__).parent
@@ -34,6 +33,46 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 LANG_COOKIE = "lang"
 LIVE_SCRIPT = HERE / "static" / "live.js"
+
+CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 1.0625rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1b1b1b; background: #f3f4f6; }
+header { background: #0b3d6b; color: #fff; padding: 1.25rem 1rem; }
+header p { margin: .25rem 0 0; }
+.wrap { max-width: 40rem; margin: 0 auto; }
+main { background: #fff; padding: 1.25rem 1rem 2rem; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: 0; }
+h2 { font-size: 1.25rem; margin: 0 0 .75rem; }
+label, legend { display: block; font-weight: 600; margin: 0 0 .25rem; }
+.hint { display: block; color: #44474c; font-weight: 400; margin: 0 0 .4rem; }
+.field { margin: 0 0 1.4rem; }
+textarea, input[type=text], input[type=email], select { width: 100%; font: inherit;
+  color: inherit; background: #fff; border: 2px solid #4b4f56; border-radius: 4px;
+  padding: .55rem .6rem; }
+textarea { min-height: 9rem; resize: vertical; }
+fieldset { border: 0; padding: 0; margin: 0 0 1.4rem; }
+.choice { display: flex; gap: .6rem; align-items: flex-start; margin: .35rem 0; }
+.choice input { width: 1.4rem; height: 1.4rem; margin: .1rem 0 0; flex: none; }
+.choice label { font-weight: 400; margin: 0; }
+button, .button { display: inline-block; font: inherit; font-weight: 600; color: #fff;
+  background: #0b5c2e; border: 2px solid #0b5c2e; border-radius: 4px; padding: .6rem 1.4rem;
+  cursor: pointer; text-decoration: none; }
+button:hover, .button:hover { background: #083f20; }
+a { color: #0b4f8a; }
+a:focus, button:focus, input:focus, select:focus, textarea:focus, .button:focus {
+  outline: 3px solid #c25400; outline-offset: 2px; }
+.errors { border: 3px solid #a4251b; padding: .75rem 1rem; margin: 0 0 1.25rem; }
+.errors h2 { color: #a4251b; }
+.error { display: block; color: #a4251b; font-weight: 600; margin: 0 0 .3rem; }
+[aria-invalid=true] { border-color: #a4251b; }
+.quote { white-space: pre-wrap; overflow-wrap: anywhere; border-left: 4px solid #4b4f56;
+  padding: .25rem .75rem; margin: .75rem 0 1.25rem; background: #f7f7f8; }
+.notice { border-left: 6px solid #0b3d6b; padding: .5rem .9rem; background: #eef3f8; }
+footer { color: #44474c; font-size: .95rem; padding: 1rem; }
+""".strip()
+"""The form's own stylesheet (every page); ``PARTICIPANT_CSS`` adds the list's."""
 
 PARTICIPANT_CSS = """
 nav.top { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; margin: 0 0 1.25rem; }

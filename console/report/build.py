@@ -11,9 +11,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from console.agenda.model import Agenda, AgendaError, load_agenda, resolve_agenda
+from console.agenda.errors import AgendaError
+from console.agenda.load import load_agenda, resolve_agenda
+from console.agenda.model import Agenda
 from console.board.feeds import unpack
 from console.board.model import Board, Question
+from console.clock.plan import CLOCK_ID, CLOCK_KIND, planned_segments
 from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import FeedCache, FeedCacheError
 from console.notes.notebook import KINDS, Note, NoteBook
@@ -28,7 +31,6 @@ from console.report.model import (
 from console.report.names import Names
 from console.report.quiet_gc import collector_paused
 from console.report.redact import asker_fields
-from console.session.live import CLOCK_ID, CLOCK_KIND, planned_segments
 from console.store import FEED_CACHE_FILE, Record, SessionFolder, merge
 from console.text.clean import clean_text
 

@@ -10,7 +10,6 @@ keeps a form the facilitator closed closed, and one reopened after the session e
 
 from __future__ import annotations
 
-import argparse
 import io
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -20,15 +19,16 @@ from console.feeds.config import SourceConfig
 if TYPE_CHECKING:
     from console.intake.server import IntakeServer
     from console.session.live import LiveSession
+    from console.session.source_choice import SourceChoice
 
 INTAKE_FOLDER = "intake"
 
 
-def wants_builtin_form(session: LiveSession, args: argparse.Namespace | None) -> bool:
+def wants_builtin_form(session: LiveSession, choice: SourceChoice | None) -> bool:
     """The built-in form is the default source: unless another source or ``--no-form``."""
     if not session.runs_clock:
         return False  # note-takers and read-only consoles never host the form
-    if args is not None and (getattr(args, "no_form", False) or getattr(args, "source", None)):
+    if choice is not None and (not choice.builtin_form or choice.url):
         return False
     return not session.agenda.questions.url
 

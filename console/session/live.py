@@ -10,25 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from console.agenda.model import Agenda
 from console.board.model import Board
-from console.clock.model import ClockError, ClockEvent, Phase, PlannedSegment
+from console.clock.model import ClockError, ClockEvent, Phase
+from console.clock.plan import CLOCK_ID, CLOCK_KIND, planned_segments
 from console.clock.run_of_show import RunOfShow
 from console.notes.notebook import NoteBook
 from console.session.setup import Launch
 from console.store import AuthorFile, Record, SessionFolder
 
-CLOCK_KIND = "clock"
-CLOCK_ID = "run-of-show"
 FACILITATOR = "facilitator"
-
-
-def planned_segments(agenda: Agenda) -> list[PlannedSegment]:
-    """The agenda's segments as the clock sees them."""
-    return [
-        PlannedSegment(s.id, s.title, s.minutes, s.wrapup_minutes, s.auto_advance)
-        for s in agenda.segments
-    ]
 
 
 class LiveSession:
@@ -79,6 +69,7 @@ class LiveSession:
         earlier = self.folder.info.follow_up_of
         if not earlier or not self.runs_clock or self.file is None or self.file.records():
             return
+        # Imported here: only the first open of a follow-up session needs the report builder.
         from console.session.carry_over import carry_over_records
 
         records = carry_over_records(self.folder, earlier, self.author, self.now)
@@ -179,4 +170,4 @@ class LiveSession:
         return changes
 
 
-__all__ = ["ClockError", "LiveSession", "planned_segments"]
+__all__ = ["ClockError", "LiveSession"]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from console.agenda.model import Agenda, load_agenda, resolve_agenda
+from console.agenda.load import load_agenda, resolve_agenda
+from console.agenda.model import Agenda
 from console.store import (
     SessionFolder,
     SessionInfo,

@@ -6,11 +6,14 @@ and each ``await`` resolves only after the fsync of its journal line returned: t
 the compaction, tens of milliseconds; the event loop never does.)
 A caller that is cancelled while its write is queued does not cancel the write (it is
 shielded): what the user typed still reaches the disk.
+
+``asyncio`` is imported where it is awaited, not at the top: the writer only runs inside the
+App's loop, while ``console.store`` is imported by every command (sessions, export, settings)
+and asyncio alone is about half of the store's import time.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,6 +33,8 @@ class StoreWriter:
     async def _run(self, job: Callable[[], None]) -> None:
         if self._closed:
             raise StoreError(f"the writer for {self.file.path.name} is closed; nothing was saved")
+        import asyncio
+
         future = asyncio.wrap_future(self._executor.submit(job))
         await asyncio.shield(future)
 
@@ -50,5 +55,7 @@ class StoreWriter:
         if self._closed:
             return
         self._closed = True
+        import asyncio
+
         await asyncio.to_thread(self._executor.shutdown, wait=True)
         await asyncio.to_thread(self.file.close)

@@ -19,7 +19,7 @@ from aiohttp import web
 
 from console.board.feeds import cache_path
 from console.feeds.cache import FeedCache
-from console.feeds.config import source_from_args
+from console.feeds.presets import source_from_args
 from console.report.build import build_report
 from console.store import SessionFolder
 from console.widgets.board_panel import BoardPanel

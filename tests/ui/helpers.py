@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import Any
 from console.app import FacilitatorApp
 from console.session.live import LiveSession
 from console.session.setup import prepare
+from console.session.source_choice import SourceChoice
 from console.system.settings import load_settings
 
 
@@ -61,13 +61,13 @@ def make_app(
     )
     live = LiveSession(launch, now=now)
     live.open()
-    args = argparse.Namespace(no_form=not form, source=source, preset=preset, map=maps or [])
+    choice = SourceChoice(url=source, preset=preset, maps=tuple(maps or ()), builtin_form=form)
     return FacilitatorApp(
         live,
         settings=load_settings(config),
         message=launch.message,
         now=now,
-        source_args=args,
+        source=choice,
         defer_panels=defer_panels,
     )
 

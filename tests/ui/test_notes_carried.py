@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from console.screens.note_editor import NoteEditor
 from console.screens.notes_screen import NotesScreen
 from console.session.live import LiveSession
 from console.session.setup import prepare
+from console.session.source_choice import SourceChoice
 from console.store.author_file import read_author_file
 from console.store.records import Record
 from console.system.settings import load_settings
@@ -60,7 +60,7 @@ def console(root: Path, now: FakeNow, **launch: Any) -> FacilitatorApp:
         live,
         settings=load_settings(root / "cfg"),
         now=now,
-        source_args=argparse.Namespace(no_form=True, source=None, preset=None, map=[]),
+        source=SourceChoice(builtin_form=False),
         defer_panels=False,
     )
     app.startup_message = ""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from console.agenda.model import DEFAULT_AGENDA, bundled_agendas, load_agenda
+from console.agenda.load import DEFAULT_AGENDA, bundled_agendas, load_agenda
 from console.cli.agenda import register
 
 DATA = Path(__file__).parent.parent / "data" / "agendas"

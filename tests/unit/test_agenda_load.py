@@ -8,21 +8,17 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from console.agenda.model import (
+from console.agenda.errors import AgendaError, Problem
+from console.agenda.load import (
     DEFAULT_AGENDA,
-    DEFAULT_THEMES,
     MAX_AGENDA_BYTES,
-    SEGMENT_KINDS,
-    AgendaError,
-    Problem,
-    agenda_to_dict,
     bundled_agendas,
     load_agenda,
     parse_agenda,
     resolve_agenda,
-    starter_agenda,
-    write_starter,
 )
+from console.agenda.model import DEFAULT_THEMES, SEGMENT_KINDS
+from console.agenda.write import agenda_to_dict, starter_agenda, write_starter
 
 MINIMAL = """
 [session]

@@ -10,17 +10,10 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.agenda.model import (
-    SEGMENT_KINDS,
-    Agenda,
-    AgendaError,
-    QuestionSource,
-    Segment,
-    Theme,
-    agenda_to_dict,
-    parse_agenda,
-    starter_agenda,
-)
+from console.agenda.errors import AgendaError
+from console.agenda.load import parse_agenda
+from console.agenda.model import SEGMENT_KINDS, Agenda, QuestionSource, Segment, Theme
+from console.agenda.write import agenda_to_dict, starter_agenda
 
 SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 

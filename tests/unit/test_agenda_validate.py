@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from console.agenda.model import AgendaError, load_agenda, parse_agenda
+from console.agenda.errors import AgendaError
+from console.agenda.load import load_agenda, parse_agenda
 
 DATA = Path(__file__).parent.parent / "data" / "agendas"
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from console.agenda.model import load_agenda, resolve_agenda
 from console.board.feeds import (
     BoardFeeds,
     CacheFollower,
     cache_path,
-    configured_source,
     count,
     label_for,
     pack,
@@ -28,7 +23,6 @@ from console.clock.model import PlannedSegment
 from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import FeedCache
 from console.feeds.config import SourceConfig
-from console.feeds.errors import FeedConfigError
 from console.feeds.model import FeedQuestion
 from console.feeds.poller import FeedStatus, FeedUpdate
 from console.notes.notebook import NoteBook
@@ -219,14 +213,3 @@ def test_queue_line_weighs_the_queue_against_the_clock() -> None:
     assert queue_line(counts, clock) == "7 queued, 6 min left in this segment"
     now[0] = T0 + timedelta(minutes=13)
     assert queue_line(counts, clock) == "7 queued, 3 min over in this segment"
-
-
-def test_configured_source_prefers_the_command_line() -> None:
-    agenda = load_agenda(resolve_agenda(None))
-    args = argparse.Namespace(source="https://example.org/q.csv", preset=None, map=["text=Q"])
-    config = configured_source(agenda, args)
-    assert config is not None
-    assert (config.preset, config.mapping, config.tz) == ("csv", {"text": "Q"}, agenda.timezone)
-    assert configured_source(agenda, argparse.Namespace(source=None)) is None
-    with pytest.raises(FeedConfigError):
-        configured_source(agenda, argparse.Namespace(source="x", preset="nope", map=[]))

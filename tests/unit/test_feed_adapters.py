@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from console.feeds import csv_adapter, json_adapter, services
 from console.feeds.base import parse_timestamp
-from console.feeds.config import SourceConfig, parse_mapping, source_from_args
+from console.feeds.config import SourceConfig, parse_mapping
 from console.feeds.errors import FeedConfigError, FeedFormatError
 from console.feeds.model import QUESTION_TEXT_LIMIT
+from console.feeds.presets import source_from_args
 from console.text.clean import TRUNCATION_MARK
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "feeds"

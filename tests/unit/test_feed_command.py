@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from console.cli import feed
+from console.feeds.presets import guess_preset
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "feeds"
 
@@ -132,4 +133,4 @@ def test_bad_map_and_unknown_kind_are_usage_errors(capsys: pytest.CaptureFixture
     ],
 )
 def test_guess_preset(url: str, preset: str) -> None:
-    assert feed.guess_preset(url) == preset
+    assert guess_preset(url) == preset

@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.agenda.model import Agenda, load_agenda
+from console.agenda.load import load_agenda
+from console.agenda.model import Agenda
 from console.report.names import Names
 from console.report.render_csv import safe_cell
 from console.report.render_html import _multiline, _tags, h, table

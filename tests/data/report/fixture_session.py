@@ -45,8 +45,8 @@ def _stamp(minutes: float) -> str:
 
 
 def _clock_data() -> dict[str, Any]:
-    from console.agenda.model import load_agenda
-    from console.session.live import planned_segments
+    from console.agenda.load import load_agenda
+    from console.clock.plan import planned_segments
 
     agenda = load_agenda(AGENDA)
     moment = [T0 + timedelta(minutes=1)]

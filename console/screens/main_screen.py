@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,6 +15,7 @@ from console.app import FacilitatorApp
 from console.clock.model import ClockError, Phase
 from console.clock.view import countdown, rebase_notice, timeline
 from console.screens.form_link import FORM_PALETTE_BINDINGS
+from console.session.live import ClockStep, LiveSession
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
 from console.widgets.board_bindings import BOARD_PALETTE_BINDINGS
 from console.widgets.countdown import Countdown
@@ -21,13 +24,11 @@ from console.widgets.segment_brief import SegmentBrief
 from console.widgets.session_header import SessionHeader
 
 CLOCK_BINDINGS: list[BindingType] = [
-    Binding("s", "clock('start')", "Start", id="start", tooltip="Start the session"),
+    Binding("s", "start_session", "Start", id="start", tooltip="Start the session"),
+    Binding("space", "toggle_pause", "Pause", id="pause", tooltip="Pause or resume the clock"),
+    Binding("n", "next_segment", "Next", id="next", tooltip="Move to the next segment"),
     Binding(
-        "space", "clock('toggle_pause')", "Pause", id="pause", tooltip="Pause or resume the clock"
-    ),
-    Binding("n", "clock('next')", "Next", id="next", tooltip="Move to the next segment"),
-    Binding(
-        "p", "clock('previous')", "Prev", id="previous", tooltip="Go back to the previous segment"
+        "p", "previous_segment", "Prev", id="previous", tooltip="Go back to the previous segment"
     ),
     Binding(
         "plus,equals_sign",
@@ -54,6 +55,11 @@ CLOCK_BINDINGS: list[BindingType] = [
         tooltip="Preview, export and copy the follow-up report",
     ),
 ]
+
+CLOCK_ONLY = frozenset(
+    {"start_session", "toggle_pause", "next_segment", "previous_segment", "nudge", "end_session"}
+)
+"""The clock keys: shown disabled on a console that does not run the clock."""
 
 
 def _slot(title: str, region_id: str) -> Static:
@@ -179,33 +185,44 @@ class MainScreen(Screen[None]):
         session = self.app.session  # type: ignore[attr-defined]
         if action in {"report", "board", "notes"}:
             return True
-        if action in {"clock", "nudge", "end_session"} and not session.runs_clock:
+        if action in CLOCK_ONLY and not session.runs_clock:
             return None  # shown disabled: a note-taker follows the facilitator's clock
         return True
 
-    def action_clock(self, operation: str) -> None:
+    def run_clock(self, step: Callable[[LiveSession], ClockStep]) -> bool:
+        """Run one clock operation and save what it changed; False (and said) if refused."""
         session = self.app.session  # type: ignore[attr-defined]
         try:
-            _events, record = session.act(operation)
+            _events, record = step(session)
         except (ClockError, PermissionError) as exc:
             self.notify(str(exc), severity="warning")
-            return
+            return False
         if record is not None:
             self.save(record)
-        if operation == "start" and (notice := rebase_notice(session.clock, session.agenda.tz)):
-            self.notify(notice, timeout=10)
         self.refresh_view()
+        return True
+
+    def action_start_session(self) -> None:
+        if self.run_clock(LiveSession.start):
+            session = self.app.session  # type: ignore[attr-defined]
+            if notice := rebase_notice(session.clock, session.agenda.tz):
+                self.notify(notice, timeout=10)
+
+    def action_toggle_pause(self) -> None:
+        self.run_clock(LiveSession.toggle_pause)
+
+    def action_next_segment(self) -> None:
+        self.run_clock(LiveSession.next)
+
+    def action_previous_segment(self) -> None:
+        self.run_clock(LiveSession.previous)
 
     def action_nudge(self, seconds: int) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        try:
-            _events, record = session.act("extend" if seconds > 0 else "shorten", abs(seconds))
-        except (ClockError, PermissionError) as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        if record is not None:
-            self.save(record)
-        self.refresh_view()
+        """A minute more (``seconds`` > 0) or less for the segment in play."""
+        if seconds > 0:
+            self.run_clock(lambda session: session.extend(seconds))
+        else:
+            self.run_clock(lambda session: session.shorten(-seconds))
 
     def action_board(self, action: str) -> None:
         """A board action chosen in the command palette, handed to the board panel."""
@@ -244,7 +261,7 @@ class MainScreen(Screen[None]):
         session = self.app.session  # type: ignore[attr-defined]
         record = None
         if session.clock.phase in (Phase.RUNNING, Phase.PAUSED):
-            _events, record = session.act("finish")
+            _events, record = session.finish()
         if record is not None:
             self.save(record)
         self.mark_finished()

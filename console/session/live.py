@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TypeAlias
 
 from console.board.model import Board
 from console.clock.model import ClockError, ClockEvent, Phase
@@ -19,6 +20,9 @@ from console.session.setup import Launch
 from console.store import AuthorFile, Record, SessionFolder
 
 FACILITATOR = "facilitator"
+
+ClockStep: TypeAlias = tuple[list[ClockEvent], Record | None]
+"""What a clock operation did: its events, and the clock's record to save (None if none)."""
 
 
 class LiveSession:
@@ -136,19 +140,43 @@ class LiveSession:
             data=self.clock.to_dict(),
         )
 
-    def act(self, action: str, *args: float | int) -> tuple[list[ClockEvent], Record | None]:
-        """Run one clock operation by name; returns its events and the record to save.
+    # -- the clock's operations: only the facilitator's console runs them. Each returns the
+    # clock's events and the record to save (None when nothing changed); each raises
+    # ClockError (plain words) when the phase does not allow it, or PermissionError on a
+    # console that does not run the clock.
+    def start(self) -> ClockStep:
+        return self._step(RunOfShow.start)
 
-        Raises ClockError (plain words) when the phase does not allow it, or PermissionError
-        for a console that does not run the clock.
-        """
+    def toggle_pause(self) -> ClockStep:
+        return self._step(RunOfShow.toggle_pause)
+
+    def next(self) -> ClockStep:
+        """Move to the next segment."""
+        return self._step(RunOfShow.next)
+
+    def previous(self) -> ClockStep:
+        """Go back to the previous segment."""
+        return self._step(RunOfShow.previous)
+
+    def extend(self, seconds: float) -> ClockStep:
+        """Give the segment in play ``seconds`` more."""
+        return self._step(lambda clock: clock.extend(seconds))
+
+    def shorten(self, seconds: float) -> ClockStep:
+        """Take ``seconds`` from the segment in play."""
+        return self._step(lambda clock: clock.shorten(seconds))
+
+    def finish(self) -> ClockStep:
+        """End the session now."""
+        return self._step(RunOfShow.finish)
+
+    def _step(self, operation: Callable[[RunOfShow], list[ClockEvent]]) -> ClockStep:
         if not self.runs_clock:
             raise PermissionError("Only the facilitator's console runs the clock.")
-        operation = getattr(self.clock, action)
-        events: list[ClockEvent] = operation(*args)
+        events = operation(self.clock)
         return events, (self.clock_record() if events else None)
 
-    def tick(self) -> tuple[list[ClockEvent], Record | None]:
+    def tick(self) -> ClockStep:
         """Let time pass: auto-advance may move on; returns what to save, if anything."""
         events = self.clock.tick()
         if events and self.runs_clock:
@@ -170,4 +198,4 @@ class LiveSession:
         return changes
 
 
-__all__ = ["ClockError", "LiveSession"]
+__all__ = ["ClockError", "ClockStep", "LiveSession"]

@@ -1,0 +1,83 @@
+"""The live session's clock operations: explicit methods, each returning what to save."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from console.clock.model import ClockError, EventKind, Phase
+from console.session.live import LiveSession
+from console.session.setup import prepare
+
+NOW = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
+
+
+def open_session(root: Path, role: str = "facilitator", session: str | None = None) -> LiveSession:
+    launch = prepare(
+        root=root,
+        agenda_ref=None,
+        session_ref=session,
+        new=session is None,
+        role=role,
+        author="Dana" if role == "facilitator" else "Sam",
+        read_only=False,
+        rehearsal=False,
+        now=lambda: NOW,
+    )
+    live = LiveSession(launch, now=lambda: NOW)
+    live.open()
+    return live
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveSession]:
+    session = open_session(tmp_path)
+    yield session
+    session.close()
+
+
+def test_each_operation_returns_its_events_and_the_next_clock_record(live: LiveSession) -> None:
+    steps = [
+        (live.start, EventKind.STARTED),
+        (live.next, EventKind.NEXT),
+        (live.toggle_pause, EventKind.PAUSED),
+        (live.toggle_pause, EventKind.RESUMED),
+        (lambda: live.extend(60), EventKind.EXTENDED),
+        (lambda: live.shorten(60), EventKind.SHORTENED),
+        (live.previous, EventKind.PREVIOUS),
+        (live.finish, EventKind.FINISHED),
+    ]
+    revisions = []
+    for step, kind in steps:
+        events, record = step()
+        assert events[-1].kind is kind
+        assert record is not None and record.kind == "clock"
+        revisions.append(record.rev)
+    assert revisions == list(range(1, len(steps) + 1))
+    assert live.clock.phase is Phase.FINISHED
+
+
+def test_a_refused_operation_raises_in_plain_words_and_saves_nothing(live: LiveSession) -> None:
+    with pytest.raises(ClockError, match="next segment"):
+        live.next()  # not started
+    _events, record = live.start()
+    assert record is not None and record.rev == 1
+
+
+def test_only_the_facilitator_s_console_runs_the_clock(tmp_path: Path) -> None:
+    facilitator = open_session(tmp_path)
+    session_id = facilitator.folder.info.id
+    facilitator.close()
+    notes = open_session(tmp_path, role="notes", session=session_id)
+    try:
+        for step in (notes.start, notes.toggle_pause, notes.next, notes.finish):
+            with pytest.raises(PermissionError):
+                step()
+        with pytest.raises(PermissionError):
+            notes.extend(60)
+        assert notes.clock.phase is Phase.IDLE
+    finally:
+        notes.close()

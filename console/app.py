@@ -12,12 +12,12 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.driver import Driver
 from textual.message import Message
 from textual.screen import Screen
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from console.intake.server import IntakeServer
     from console.session.source_choice import SourceChoice
 
+from console import actions
+from console.actions import Action
 from console.intake.form_state import CLOSED, ENDED
 from console.session.form_host import (
     form_state_line,
@@ -66,16 +68,7 @@ class FacilitatorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Facilitator console"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the console (all is saved)"),
-        Binding(
-            "ctrl+l",
-            "show_form_link",
-            "Form link",
-            id="form_link",
-            tooltip="Show the question form's link and QR code, and copy the link",
-        ),
-    ]
+    BINDINGS = actions.bindings(actions.APP)
 
     class FolderChanged(Message):
         """Another console's file changed: the merged records of the whole session folder."""
@@ -334,13 +327,28 @@ class FacilitatorApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for binding in getattr(screen, "PALETTE_BINDINGS", ()):
-            action = binding.action
+        for action in actions.palette(screen):
             yield SystemCommand(
-                binding.description,
-                binding.tooltip or binding.description,
-                lambda action=action: self.run_action(action, screen),
+                action.description,
+                self.palette_help(action),
+                partial(self.run_palette_action, action, screen),
             )
+
+    def palette_help(self, action: Action) -> str:
+        """The action's tooltip, and the key that runs it (as remapped in ``config.toml``)."""
+        keys = action.shown_keys(self.get_key_display, self.settings.keymap.get(action.id))
+        return f"{action.tooltip} (key: {keys})" if keys else action.tooltip
+
+    async def run_palette_action(self, action: Action, screen: Screen[object]) -> None:
+        """Run a palette entry on the widget, screen or app that handles it, as its key would."""
+        target = action.handler.node_on(screen)
+        if target is None:
+            return  # not mounted yet (the panels come after the first frame)
+        if not target.check_action(action.method, action.arguments):
+            if refused := actions.REFUSED.get(action.handler):
+                self.notify(refused, severity="warning")
+            return
+        await self.run_action(action.action, target)
 
     async def on_unmount(self) -> None:
         for screen in self.screen_stack:  # a notepad typed into just before quitting

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
+
+from console import actions
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -21,10 +22,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("escape", "answer(False)", "Cancel", id="confirm.cancel"),
-        Binding("y", "answer(True)", "Yes", id="confirm.yes", show=False),
-    ]
+    BINDINGS = actions.bindings(actions.CONFIRM)
 
     def __init__(self, question: str, yes: str = "Yes") -> None:
         super().__init__()

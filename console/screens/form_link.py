@@ -1,39 +1,19 @@
 """The question form's address, large and as a QR code, ready to paste or show on a slide.
 
 It also says whether the form is open, and closes it for now or reopens it (``x`` / ``o``);
-the same two actions are in the command palette (``FORM_PALETTE_BINDINGS``).
+the same two actions are in the main screen's command palette (``actions.FORM``).
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from console import actions
 from console.session.form_host import form_state_line, qr_text
-
-CLOSE_FORM = Binding(
-    "x",
-    "set_form_open(False)",
-    "Close the question form",
-    id="form_link.close_form",
-    tooltip="Stop taking questions for now; participants see that the form is closed",
-)
-REOPEN_FORM = Binding(
-    "o",
-    "set_form_open(True)",
-    "Reopen the question form",
-    id="form_link.reopen_form",
-    tooltip="Take questions again (also after the session has ended)",
-)
-FORM_PALETTE_BINDINGS: list[Binding] = [
-    Binding(b.key, f"app.{b.action}", b.description, id=f"form.{b.id}", tooltip=b.tooltip)
-    for b in (CLOSE_FORM, REOPEN_FORM)
-]
-"""The same two actions for the command palette of any screen (they run on the app)."""
 
 
 class FormLinkScreen(ModalScreen[None]):
@@ -50,12 +30,7 @@ class FormLinkScreen(ModalScreen[None]):
     FormLinkScreen #form-state { color: $text-muted; }
     FormLinkScreen #form-state.closed { color: $warning; text-style: bold; }
     """
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="form_link.close"),
-        Binding("c", "copy", "Copy link", id="form_link.copy"),
-        CLOSE_FORM,
-        REOPEN_FORM,
-    ]
+    BINDINGS = actions.bindings(actions.FORM_LINK)
 
     def __init__(self, url: str) -> None:
         super().__init__()

@@ -6,60 +6,19 @@ from collections.abc import Callable
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from console import actions
 from console.app import FacilitatorApp
 from console.clock.model import ClockError, Phase
 from console.clock.view import countdown, rebase_notice, timeline
-from console.screens.form_link import FORM_PALETTE_BINDINGS
 from console.session.live import ClockStep, LiveSession
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
-from console.widgets.board_bindings import BOARD_PALETTE_BINDINGS
 from console.widgets.countdown import Countdown
-from console.widgets.notes_bindings import NOTES_BINDINGS
 from console.widgets.segment_brief import SegmentBrief
 from console.widgets.session_header import SessionHeader
-
-CLOCK_BINDINGS: list[BindingType] = [
-    Binding("s", "start_session", "Start", id="start", tooltip="Start the session"),
-    Binding("space", "toggle_pause", "Pause", id="pause", tooltip="Pause or resume the clock"),
-    Binding("n", "next_segment", "Next", id="next", tooltip="Move to the next segment"),
-    Binding(
-        "p", "previous_segment", "Prev", id="previous", tooltip="Go back to the previous segment"
-    ),
-    Binding(
-        "plus,equals_sign",
-        "nudge(60)",
-        "+1m",
-        id="extend",
-        key_display="+",
-        tooltip="Give the current segment a minute more",
-    ),
-    Binding(
-        "minus",
-        "nudge(-60)",
-        "-1m",
-        id="shorten",
-        key_display="-",
-        tooltip="Take a minute from the current segment",
-    ),
-    Binding("ctrl+e", "end_session", "End", id="end", tooltip="End the session"),
-    Binding(
-        "ctrl+r",
-        "report",
-        "Report",
-        id="report",
-        tooltip="Preview, export and copy the follow-up report",
-    ),
-]
-
-CLOCK_ONLY = frozenset(
-    {"start_session", "toggle_pause", "next_segment", "previous_segment", "nudge", "end_session"}
-)
-"""The clock keys: shown disabled on a console that does not run the clock."""
 
 
 def _slot(title: str, region_id: str) -> Static:
@@ -72,15 +31,7 @@ def _slot(title: str, region_id: str) -> Static:
 class MainScreen(Screen[None]):
     """Everything a facilitator needs at a glance during the session."""
 
-    BINDINGS = [*CLOCK_BINDINGS, *NOTES_BINDINGS]
-    PALETTE_BINDINGS = [
-        *CLOCK_BINDINGS,
-        *NOTES_BINDINGS,
-        *BOARD_PALETTE_BINDINGS,
-        *FORM_PALETTE_BINDINGS,
-    ]
-    """Bindings mirrored as command palette entries (the board's go through ``action_board``,
-    the question form's to the app)."""
+    BINDINGS = actions.bindings(actions.CLOCK, actions.NOTES)
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
@@ -181,11 +132,12 @@ class MainScreen(Screen[None]):
         self.query_one(SessionHeader).form_address = message.url
 
     # ------------------------------------------------------------------ actions
+    CLOCK_ONLY = actions.facilitator_only(actions.CLOCK)
+    """The clock keys: shown disabled on a console that does not run the clock."""
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.app.session  # type: ignore[attr-defined]
-        if action in {"report", "board", "notes"}:
-            return True
-        if action in CLOCK_ONLY and not session.runs_clock:
+        if action in self.CLOCK_ONLY and not session.runs_clock:
             return None  # shown disabled: a note-taker follows the facilitator's clock
         return True
 
@@ -223,12 +175,6 @@ class MainScreen(Screen[None]):
             self.run_clock(lambda session: session.extend(seconds))
         else:
             self.run_clock(lambda session: session.shorten(-seconds))
-
-    def action_board(self, action: str) -> None:
-        """A board action chosen in the command palette, handed to the board panel."""
-        from console.widgets.board_panel import BoardPanel
-
-        self.query_one(BoardPanel).run_command(action)
 
     def action_notes(self, what: str) -> None:
         """A notes action from anywhere on the screen (focus need not be in the panes)."""

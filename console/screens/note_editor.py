@@ -14,11 +14,11 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
+from console import actions
 from console.notes.markers import parse_due
 from console.notes.notebook import KINDS, Note
 from console.widgets.capture_line import KIND_LABELS
@@ -64,10 +64,7 @@ class NoteEditor(ModalScreen[bool]):
     NoteEditor #editor-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     NoteEditor Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="editor.save", tooltip="Save the entry"),
-        Binding("escape", "cancel", "Cancel", id="editor.cancel", tooltip="Close without saving"),
-    ]
+    BINDINGS = actions.bindings(actions.NOTE_EDITOR)
 
     def __init__(
         self,

@@ -11,23 +11,20 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from console import actions
 from console.clock.view import countdown, timeline
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
 from console.widgets.board_panel import BoardPanel
 from console.widgets.notepad import Notepad
-from console.widgets.notes_bindings import NOTES_BINDINGS
 from console.widgets.notes_panel import NotesPanel, notepad_segment
 from console.widgets.session_header import SessionHeader
 
 if TYPE_CHECKING:
     from console.app import FacilitatorApp
-
-SCREEN_BINDINGS: list[BindingType] = list(NOTES_BINDINGS)
 
 
 class NotesScreen(Screen[None]):
@@ -42,9 +39,7 @@ class NotesScreen(Screen[None]):
     NotesScreen #notes-board { height: 1fr; }
     NotesScreen #screen-notepad { height: 1fr; }
     """
-    BINDINGS = SCREEN_BINDINGS
-    PALETTE_BINDINGS = SCREEN_BINDINGS
-    """Bindings mirrored as command palette entries."""
+    BINDINGS = actions.bindings(actions.NOTES)
 
     @property
     def facilitator(self) -> FacilitatorApp:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from console import actions
 from console.board.question import Question
 
 PRESENTER_TEXT_LIMIT = 1_000
@@ -44,9 +44,7 @@ class PresenterScreen(Screen[None]):
     PresenterScreen #presenter-question { width: 100%; text-align: center; padding: 2 4;
         border: tall $accent; }
     """
-    BINDINGS = [
-        Binding("escape", "close", "Close", id="presenter.close", tooltip="Back to the console"),
-    ]
+    BINDINGS = actions.bindings(actions.PRESENTER)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="presenter-head", markup=False)

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, LoadingIndicator, Markdown, Select, Static
 
+from console import actions
 from console.report.build import build_report
 from console.report.render_markdown import render_markdown
 from console.report.write import FORMATS, default_name, write_report
@@ -33,44 +33,11 @@ FULL_COPY_ITEMS = 300
 
 FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "csv": "CSV (3 tables)", "json": "JSON"}
 
-REPORT_BINDINGS: list[BindingType] = [
-    Binding("escape", "close", "Close", id="report.close", tooltip="Back to the console"),
-    Binding(
-        "e",
-        "export",
-        "Export",
-        id="report.export",
-        tooltip="Write the report in the chosen format to the session's reports folder",
-    ),
-    Binding(
-        "c",
-        "copy",
-        "Copy",
-        id="report.copy",
-        tooltip="Copy the report as Markdown (its summary when long) and save it",
-    ),
-    Binding(
-        "f",
-        "cycle_format",
-        "Format",
-        id="report.format",
-        tooltip="Switch the export format (Markdown, HTML, CSV, JSON)",
-    ),
-    Binding(
-        "r",
-        "rebuild",
-        "Refresh",
-        id="report.refresh",
-        tooltip="Read the session again and rebuild the preview",
-    ),
-]
-
 
 class ReportScreen(Screen[None]):
     """Preview, export and copy the follow-up report of the open session."""
 
-    BINDINGS = REPORT_BINDINGS
-    PALETTE_BINDINGS = REPORT_BINDINGS[1:]
+    BINDINGS = actions.bindings(actions.REPORT)
     DEFAULT_CSS = """
     ReportScreen { layout: vertical; }
     ReportScreen #report-bar { height: auto; padding: 0 1; }

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 import httpx
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
 
+from console import actions
 from console.board.feeds import (
     OPEN_STATUSES,
     BoardCounts,
@@ -32,6 +33,7 @@ from console.board.feeds import (
     summary_line,
     write_cache,
 )
+from console.board.model import Board
 from console.board.question import Question
 from console.feeds.cache import FeedCache
 from console.feeds.config import SourceConfig
@@ -39,17 +41,25 @@ from console.feeds.errors import FeedError
 from console.feeds.poller import FeedPoller, FeedUpdate
 from console.store import Record
 from console.system.heap import BIG_CHANGE, keep_long_lived
-from console.widgets.board_bindings import (
-    ACCEPT_FEED_KEY,
-    BOARD_BINDINGS,
-    MODERATION_ACTIONS,
-)
 from console.widgets.feed_status import FeedStatus
 from console.widgets.question_board import QuestionBoard
 from console.widgets.question_detail import QuestionDetail, detail_text
 
 if TYPE_CHECKING:
     from console.session.live import LiveSession
+
+MODERATION_STEPS: dict[str, Callable[[Board, str, str | None], Sequence[Record]]] = {
+    "queue": lambda board, key, _segment: board.queue(key),
+    "go_live": lambda board, key, segment: board.go_live(key, segment),
+    "defer": lambda board, key, _segment: board.defer(key),
+    "dismiss": lambda board, key, _segment: board.dismiss(key),
+    "restore": lambda board, key, _segment: board.restore(key),
+    "star": lambda board, key, _segment: board.star(key),
+    "unmerge": lambda board, key, _segment: board.unmerge(key),
+    "plus_one": lambda board, key, _segment: board.plus_one(key),
+}
+"""What ``moderate('step')`` does (board, question key, segment in play): the board's own
+method, named here in code (no ``getattr`` on a name from a binding)."""
 
 STATUS_FILTERS: dict[str, frozenset[str] | None] = {
     "open": OPEN_STATUSES,
@@ -71,15 +81,7 @@ SEEN_AFTER_SECONDS = 0.4
 class SearchInput(Input):
     """The incremental search box; escape clears it and goes back to the list."""
 
-    BINDINGS = [
-        Binding(
-            "escape",
-            "clear_search",
-            "Clear",
-            id="board.search-clear",
-            tooltip="Clear the search and go back to the list",
-        )
-    ]
+    BINDINGS = actions.bindings(actions.BOARD_SEARCH)
 
     class Cleared(Message):
         """The search was cleared with escape."""
@@ -115,7 +117,7 @@ class BoardPanel(Vertical):
     SHORT_BELOW = 16
     """Panel heights below which the detail pane is left out (the list needs the rows)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = BOARD_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings(actions.BOARD)
 
     class FeedArrived(Message):
         """One poller's update; a newer one for the same source replaces it in the queue."""
@@ -377,7 +379,8 @@ class BoardPanel(Vertical):
             return
         tz = self.session.agenda.tz
         summary = summary_line(self.counts, self.session.clock)
-        hint = f"press {ACCEPT_FEED_KEY} to accept the smaller list" if self.polls else ""
+        accept = actions.by_id("board.accept-feed").keys
+        hint = f"press {accept} to accept the smaller list" if self.polls else ""
         self.query_one(FeedStatus).set_lines(
             summary,
             self.feeds.status_lines(tz, accept_hint=hint),
@@ -441,18 +444,12 @@ class BoardPanel(Vertical):
         self.catch_up()
 
     # --------------------------------------------------------------- actions
+    MODERATES = actions.facilitator_only(actions.BOARD)
+    """The moderation actions: off on a note-taker's board."""
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A note-taker reads the board: only "add", the views and the presenter work.
-        return not (action in MODERATION_ACTIONS and self.session.board.role != "facilitator")
-
-    def run_command(self, action: str) -> None:
-        """Run one board action by its binding's action string (the command palette)."""
-        name, _, rest = action.partition("(")
-        params: tuple[object, ...] = (rest.rstrip(")").strip("'\""),) if rest else ()
-        if not self.check_action(name, params):
-            self.notify("Only the facilitator moderates questions.", severity="warning")
-            return
-        self.call_later(self.app.run_action, action, self)
+        return not (action in self.MODERATES and self.session.board.role != "facilitator")
 
     def _current(self) -> str | None:
         key = self.query_one(QuestionBoard).highlighted_key
@@ -479,15 +476,13 @@ class BoardPanel(Vertical):
                 exit_on_error=False,
             )
 
-    def action_moderate(self, name: str) -> None:
+    def action_moderate(self, step: str) -> None:
+        """One step of ``MODERATION_STEPS`` on the highlighted question."""
         key = self._current()
         if key is None:
             return
-        board = self.session.board
-        if name == "go_live":
-            self._apply(lambda: board.go_live(key, self.session.segment_id))
-        else:
-            self._apply(lambda: getattr(board, name)(key))
+        moderate = MODERATION_STEPS[step]
+        self._apply(lambda: moderate(self.session.board, key, self.session.segment_id))
 
     @on(QuestionBoard.PutLive)
     def put_live(self, event: QuestionBoard.PutLive) -> None:

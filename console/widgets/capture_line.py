@@ -17,13 +17,13 @@ from datetime import UTC, date, datetime
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from console import actions
 from console.notes.markers import complete_theme, parse_markers
 from console.notes.notebook import KINDS, NOTE_LIMIT
 from console.text.clean import clean_text
@@ -148,15 +148,7 @@ class CaptureLine(Vertical):
     CaptureLine #capture-status.-problem { color: $error; }
     CaptureLine #capture-status.-warning { color: $warning; }
     """
-    BINDINGS = [
-        Binding(
-            "ctrl+t",
-            "next_kind",
-            "Kind",
-            id="capture.kind",
-            tooltip="Cycle the kind of the next entry (or start the line with ! > ? ~)",
-        ),
-    ]
+    BINDINGS = actions.bindings(actions.CAPTURE_LINE)
 
     kind: reactive[str] = reactive("note")
     """The kind a line without a prefix goes to."""

@@ -18,12 +18,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
+from console import actions
 from console.notes.notebook import Note
 
 TEXT_WIDTH = 60
@@ -120,23 +120,7 @@ class NotesList(DataTable[Text]):
     DEFAULT_CSS = """
     NotesList { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("e", "edit", "Edit", id="notes.edit", tooltip="Edit the entry under the cursor"),
-        Binding(
-            "x",
-            "toggle_done",
-            "Done",
-            id="notes.done",
-            tooltip="Mark the action item done, or open again",
-        ),
-        Binding(
-            "delete",
-            "delete",
-            "Delete",
-            id="notes.delete",
-            tooltip="Delete the entry (ctrl+z brings it back)",
-        ),
-    ]
+    BINDINGS = actions.bindings(actions.NOTES_LIST)
 
     class Act(Message):
         """The user asked for something on the entry under the cursor."""

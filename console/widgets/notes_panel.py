@@ -19,11 +19,11 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
+from console import actions
 from console.notes.notebook import KINDS, NOTE_LIMIT, Note, NoteTooLong, split_text
 from console.store import Record
 from console.widgets.capture_line import KIND_LABELS, CaptureInput, CaptureLine, split_prefix
 from console.widgets.notepad import Notepad
-from console.widgets.notes_bindings import NOTES_BINDINGS
 from console.widgets.notes_list import NoteFilter, NotesList, first_line, parse_filter
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class NotesPanel(Vertical):
     NotesPanel TabbedContent { height: 1fr; }
     NotesPanel TabPane { padding: 0; }
     """
-    BINDINGS = NOTES_BINDINGS
+    BINDINGS = actions.bindings(actions.NOTES)
 
     class FocusNotepad(Message):
         """The panel has no notepad of its own: the screen should focus its notepad."""

@@ -19,13 +19,13 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from console import actions
 from console.board.question import Question
 
 TEXT_CELL_LIMIT = 240
@@ -102,22 +102,7 @@ class QuestionBoard(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding(
-            "enter",
-            "put_live",
-            "Live",
-            show=False,
-            id="board.enter-live",
-            tooltip="Put the highlighted question live",
-        ),
-    ]
+    BINDINGS = actions.bindings(actions.QUESTION_BOARD)
 
     class Highlighted(Message):
         """The cursor is on another question (or the list under it changed)."""

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console.widgets.board_bindings import BOARD_BINDINGS, BOARD_PALETTE_BINDINGS
+from textual.binding import Binding
+
+from console import actions
+from console.actions import Handler
 from console.widgets.question_detail import QuestionDetail
 from tests.ui.board_helpers import BEFORE_START, focus_row, fq, panel, saved_board, seed, table
 from tests.ui.helpers import FakeNow, make_app
@@ -154,21 +157,24 @@ async def test_new_count_drops_when_a_question_is_looked_at(tmp_path: Path) -> N
 
 
 async def test_every_board_action_is_a_binding_with_id_and_in_the_palette_list() -> None:
-    ids = {b.id for b in BOARD_BINDINGS}  # type: ignore[union-attr]
+    ids = {a.id for a in actions.BOARD}
     assert None not in ids
-    assert all(b.tooltip for b in BOARD_BINDINGS)  # type: ignore[union-attr]
-    keys = {k for b in BOARD_BINDINGS for k in b.key.split(",")}  # type: ignore[union-attr]
+    assert all(a.tooltip for a in actions.BOARD)
+    keys = {k for a in actions.BOARD for k in a.keys.split(",")}
     assert not keys & {"plus", "minus", "equals_sign", "s", "n", "p", "space"}  # the clock's
-    assert {b.id for b in BOARD_PALETTE_BINDINGS} == ids
-    assert all(b.action.startswith("board(") for b in BOARD_PALETTE_BINDINGS)
+    offered = [a for a in actions.PALETTES[Handler.MAIN_SCREEN] if a.palette]
+    assert {a.id for a in offered if a.handler is Handler.BOARD_PANEL} == ids
+    keyed = {b.id: b.action for b in actions.bindings(actions.BOARD) if isinstance(b, Binding)}
+    assert {a.id: a.action for a in offered if a.id in ids} == keyed  # the key's own action
 
 
-async def test_run_command_drives_the_same_actions(tmp_path: Path) -> None:
+async def test_the_palette_drives_the_same_actions(tmp_path: Path) -> None:
     app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
     seed(app, QUESTIONS)
     async with app.run_test(size=(120, 40)) as pilot:
         await focus_row(pilot, app, "form:3")
-        panel(app).run_command("moderate('queue')")
+        (queue,) = [c for c in app.get_system_commands(app.screen) if c.title == "Queue"]
+        await queue.callback()
         await pilot.pause()
         await app.settle()
         assert app.session.board.get("form:3").status == "queued"

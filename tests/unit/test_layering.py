@@ -16,6 +16,7 @@ import tomli_w
 import console
 
 UI_PREFIXES = ("console.app", "console.screens", "console.widgets", "console.ui_")
+UI_PREFIXES = (*UI_PREFIXES, "console.actions")  # every key of the UI (Textual bindings)
 
 
 def core_modules() -> list[str]:

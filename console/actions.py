@@ -1,0 +1,428 @@
+"""Every key of the console in one place: its id, default key, text, and who handles it.
+
+One ``Action`` serves as the key binding, the footer entry, the command palette entry and
+the keymap entry (the idea of davep/braindrop's command classes). Widgets and screens take
+their ``BINDINGS`` from here (``BINDINGS = actions.bindings(actions.BOARD)``); the App lists
+``PALETTES[screen]`` in the command palette and runs each entry on its handler, as the key
+would. Users remap keys by id in ``config.toml`` (``[keys]``); ``docs/keys.md`` lists every
+id and is checked against this file by ``tests/unit/test_actions.py``.
+
+Each action string is a literal naming one ``action_`` method of its handler, with literal
+arguments. This module imports no screen or widget (handlers are named, not imported), so
+it stays cheap to load before the first frame.
+
+Dialogs may keep their own local keys (Esc, y, ctrl+s) in their ``ModalScreen`` class;
+their ids are listed in ``DIALOG_KEYS`` so the keymap documentation names them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Final
+
+from textual.actions import parse
+from textual.binding import Binding, BindingType
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+
+
+class Handler(StrEnum):
+    """The class whose ``action_`` method runs an action, as ``module:Class``."""
+
+    APP = "console.app:FacilitatorApp"
+    MAIN_SCREEN = "console.screens.main_screen:MainScreen"
+    NOTES_SCREEN = "console.screens.notes_screen:NotesScreen"
+    REPORT_SCREEN = "console.screens.report_screen:ReportScreen"
+    PRESENTER = "console.screens.presenter:PresenterScreen"
+    FORM_LINK = "console.screens.form_link:FormLinkScreen"
+    CONFIRM = "console.screens.confirm:ConfirmScreen"
+    NOTE_EDITOR = "console.screens.note_editor:NoteEditor"
+    BOARD_PANEL = "console.widgets.board_panel:BoardPanel"
+    BOARD_SEARCH = "console.widgets.board_panel:SearchInput"
+    QUESTION_BOARD = "console.widgets.question_board:QuestionBoard"
+    NOTES_PANEL = "console.widgets.notes_panel:NotesPanel"
+    NOTES_LIST = "console.widgets.notes_list:NotesList"
+    CAPTURE_LINE = "console.widgets.capture_line:CaptureLine"
+
+    @property
+    def class_name(self) -> str:
+        return self.value.rpartition(":")[2]
+
+    def handles(self, node: DOMNode) -> bool:
+        """Whether ``node`` is an instance of this handler's class (by name: nothing imported)."""
+        return any(cls.__name__ == self.class_name for cls in type(node).__mro__)
+
+    def node_on(self, screen: Screen[Any]) -> DOMNode | None:
+        """The node on ``screen`` that runs this handler's actions (None if not mounted)."""
+        if self is Handler.APP:
+            return screen.app
+        if self.handles(screen):
+            return screen
+        return next(iter(screen.query(self.class_name)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One thing the user can ask for: a key binding, a footer entry, a palette entry."""
+
+    id: str
+    """The binding id: the name to remap it by in ``config.toml``'s ``[keys]``."""
+    keys: str
+    """Default key(s), comma-separated, in Textual's names; "" for a palette-only entry."""
+    action: str
+    """A literal naming one ``action_`` method of ``handler``, with literal arguments."""
+    description: str
+    """Short text: the footer's label and the palette's title."""
+    tooltip: str
+    """One sentence: the footer's tooltip and the palette's help."""
+    handler: Handler
+    footer: bool = False
+    """Shown in the footer."""
+    palette: bool = False
+    """Offered in the command palette of the screens that list it in ``PALETTES``."""
+    key_display: str | None = None
+    """How the footer shows the default key, when Textual's own name is not the best."""
+    facilitator_only: bool = False
+    """Disabled on a console that does not run the session (note-taker, read-only)."""
+
+    @property
+    def method(self) -> str:
+        """The ``action_`` method's name, without the prefix."""
+        return parse(self.action)[1]
+
+    @property
+    def arguments(self) -> tuple[object, ...]:
+        return tuple(parse(self.action)[2])
+
+    def binding(self, keys: str | None = None) -> Binding:
+        """This action as a Textual binding (on other ``keys``: to show a remapped key)."""
+        keys = self.keys if keys is None else keys
+        return Binding(
+            keys,
+            self.action,
+            self.description,
+            show=self.footer,
+            key_display=self.key_display if keys == self.keys else None,
+            id=self.id,
+            tooltip=self.tooltip,
+        )
+
+    def shown_keys(self, display: Callable[[Binding], str], keys: str | None = None) -> str:
+        """The keys that run this action as the footer writes them ("" for palette only)."""
+        keys = self.keys if keys is None else keys
+        if keys == self.keys and self.key_display:
+            return self.key_display
+        return " or ".join(display(self.binding(k.strip())) for k in keys.split(",") if k.strip())
+
+
+def bindings(*groups: Iterable[Action]) -> list[BindingType]:
+    """The ``BINDINGS`` of a widget or screen: the keyed actions of ``groups``, in order."""
+    return [action.binding() for group in groups for action in group if action.keys]
+
+
+def facilitator_only(group: Iterable[Action]) -> frozenset[str]:
+    """Names of the ``action_`` methods in ``group`` that only the facilitator may run."""
+    return frozenset(action.method for action in group if action.facilitator_only)
+
+
+# The tables below are laid out by hand, two lines an action (ruff would give each argument
+# a line of its own): id, key(s), action string and label, then the tooltip and the flags.
+# fmt: off
+
+def _app(id: str, keys: str, action: str, text: str, tip: str) -> Action:
+    return Action(id, keys, action, text, tip, Handler.APP, footer=True)
+
+
+APP: Final = (
+    _app("quit", "ctrl+q", "quit", "Quit",
+         "Leave the console (all is saved)"),
+    _app("form_link", "ctrl+l", "show_form_link", "Form link",
+         "Show the question form's link and QR code, and copy the link"),
+)
+"""On every screen."""
+
+
+def _clock(id: str, keys: str, action: str, text: str, tip: str,
+           key_display: str | None = None, *, only: bool = True) -> Action:
+    return Action(id, keys, action, text, tip, Handler.MAIN_SCREEN, footer=True, palette=True,
+                  key_display=key_display, facilitator_only=only)
+
+
+CLOCK: Final = (
+    _clock("start", "s", "start_session", "Start",
+           "Start the session"),
+    _clock("pause", "space", "toggle_pause", "Pause",
+           "Pause or resume the clock"),
+    _clock("next", "n", "next_segment", "Next",
+           "Move to the next segment"),
+    _clock("previous", "p", "previous_segment", "Prev",
+           "Go back to the previous segment"),
+    _clock("extend", "plus,equals_sign", "nudge(60)", "+1m",
+           "Give the current segment a minute more", "+"),
+    _clock("shorten", "minus", "nudge(-60)", "-1m",
+           "Take a minute from the current segment", "-"),
+    _clock("end", "ctrl+e", "end_session", "End",
+           "End the session"),
+    _clock("report", "ctrl+r", "report", "Report",
+           "Preview, export and copy the follow-up report", only=False),
+)
+"""The facilitator's main screen: the run-of-show clock, the end and the report. The clock
+keys show disabled on a read-only console."""
+
+
+def _notes(id: str, keys: str, action: str, text: str, tip: str) -> Action:
+    return Action(id, keys, action, text, tip, Handler.NOTES_PANEL, footer=True, palette=True)
+
+
+NOTES: Final = (
+    _notes("notes.capture", "ctrl+n", "notes('capture')", "New entry",
+           "Type a new entry (the capture line)"),
+    _notes("notes.filter", "ctrl+f", "notes('filter')", "Filter",
+           "Filter the entries: words, #theme, seg:segment"),
+    _notes("notes.notepad", "ctrl+o", "notes('notepad')", "Notepad",
+           "Write in the segment's notepad"),
+    _notes("notes.kind", "ctrl+t", "notes('kind')", "Kind",
+           "Cycle the kind of the next entry (or start the line with ! > ? ~)"),
+    _notes("notes.undo", "ctrl+z", "notes('undo')", "Undo delete",
+           "Bring back the entry deleted last"),
+)
+"""The note panes. Both screens bind them too (their ``action_notes`` hands them to the
+panes), so they work wherever the focus is."""
+
+
+def _key(handler: Handler, id: str, keys: str, action: str, text: str, tip: str,
+         footer: bool = True) -> Action:
+    """A key of one widget or screen, not offered in the palette."""
+    return Action(id, keys, action, text, tip, handler, footer=footer)
+
+
+NOTES_LIST: Final = (
+    _key(Handler.NOTES_LIST, "notes.edit", "e", "edit", "Edit",
+         "Edit the entry under the cursor"),
+    _key(Handler.NOTES_LIST, "notes.done", "x", "toggle_done", "Done",
+         "Mark the action item done, or open again"),
+    _key(Handler.NOTES_LIST, "notes.delete", "delete", "delete", "Delete",
+         "Delete the entry (ctrl+z brings it back)"),
+)
+"""One note pane's list, on the entry under the cursor."""
+
+CAPTURE_LINE: Final = (
+    _key(Handler.CAPTURE_LINE, "capture.kind", "ctrl+t", "next_kind", "Kind",
+         "Cycle the kind of the next entry (or start the line with ! > ? ~)"),
+)
+"""The capture line, while typing in it."""
+
+
+def _board(id: str, keys: str, action: str, text: str, tip: str, *, footer: bool = False,
+           key_display: str | None = None, moderates: bool = False) -> Action:
+    return Action(id, keys, action, text, tip, Handler.BOARD_PANEL, footer=footer, palette=True,
+                  key_display=key_display, facilitator_only=moderates)
+
+
+BOARD: Final = (
+    _board("board.queue", "q", "moderate('queue')", "Queue",
+           "Queue the question to take it", footer=True, moderates=True),
+    _board("board.live", "l", "moderate('go_live')", "Live",
+           "Put the question live (now answering)", footer=True, moderates=True),
+    _board("board.answer", "a", "answer", "Answer",
+           "Mark answered, with a short answer note", footer=True, moderates=True),
+    _board("board.defer", "d", "moderate('defer')", "Defer",
+           "Defer: we will follow up", footer=True, moderates=True),
+    _board("board.dismiss", "x", "moderate('dismiss')", "Dismiss",
+           "Dismiss (restorable with u)", footer=True, moderates=True),
+    _board("board.restore", "u", "moderate('restore')", "Restore",
+           "Restore a dismissed question", moderates=True),
+    _board("board.star", "asterisk", "moderate('star')", "Star",
+           "Star or unstar", key_display="*", moderates=True),
+    _board("board.tag", "t", "tag", "Theme",
+           "Tag with one of the agenda's themes (toggles)", moderates=True),
+    _board("board.merge", "m", "merge", "Merge",
+           "Merge this question into another (duplicates)", moderates=True),
+    _board("board.unmerge", "M", "moderate('unmerge')", "Unmerge",
+           "Take a duplicate out of its primary", moderates=True),
+    _board("board.vote", "v", "moderate('plus_one')", "+1 vote",
+           "Count a question raised again aloud", moderates=True),
+    _board("board.add", "i", "add_question", "Add",
+           "Add a question heard aloud, in the chat or by email", footer=True),
+    _board("board.search", "slash", "search", "Search",
+           "Search the questions as you type", footer=True, key_display="/"),
+    _board("board.filter", "f", "cycle_filter", "Filter",
+           "Show open / all / answered / deferred / dismissed questions"),
+    _board("board.theme-filter", "F", "theme_filter", "Theme filter",
+           "Show one theme only"),
+    _board("board.sort", "o", "toggle_sort", "Sort",
+           "Sort newest first or most votes first"),
+    _board("board.refresh", "r", "refresh_feeds", "Refresh",
+           "Fetch the question sources now"),
+    _board("board.accept-feed", "A", "accept_feed", "Accept smaller feed",
+           "A source lost most of its questions: take its smaller list (questions with a "
+           "decision or a note stay)"),
+    _board("board.zoom", "z", "zoom", "Zoom",
+           "Give the board the whole screen, or give it back (Esc)"),
+    _board("board.presenter", "P", "presenter", "Presenter",
+           "Presenter view of the live question, safe to share", footer=True, key_display="P"),
+)
+"""The question board, on the highlighted question. A note-taker's board only reads: the
+moderation keys are off there."""
+
+BOARD_SEARCH: Final = (
+    _key(Handler.BOARD_SEARCH, "board.search-clear", "escape", "clear_search", "Clear",
+         "Clear the search and go back to the list"),
+)
+"""The board's search box."""
+
+QUESTION_BOARD: Final = (
+    _key(Handler.QUESTION_BOARD, "board.cursor-up", "up", "cursor_up", "Up",
+         "Highlight the question above", footer=False),
+    _key(Handler.QUESTION_BOARD, "board.cursor-down", "down", "cursor_down", "Down",
+         "Highlight the question below", footer=False),
+    _key(Handler.QUESTION_BOARD, "board.page-up", "pageup", "page_up", "Page up",
+         "Move the highlight a page up", footer=False),
+    _key(Handler.QUESTION_BOARD, "board.page-down", "pagedown", "page_down", "Page down",
+         "Move the highlight a page down", footer=False),
+    _key(Handler.QUESTION_BOARD, "board.first", "home", "first", "First",
+         "Highlight the first question", footer=False),
+    _key(Handler.QUESTION_BOARD, "board.last", "end", "last", "Last",
+         "Highlight the last question", footer=False),
+    _key(Handler.QUESTION_BOARD, "board.enter-live", "enter", "put_live", "Live",
+         "Put the highlighted question live", footer=False),
+)
+"""The question list itself (enter goes through the board panel, which checks the role)."""
+
+PRESENTER: Final = (
+    _key(Handler.PRESENTER, "presenter.close", "escape", "close", "Close",
+         "Back to the console"),
+)
+"""The presenter view (P on the board)."""
+
+
+def _report(id: str, keys: str, action: str, text: str, tip: str) -> Action:
+    return Action(id, keys, action, text, tip, Handler.REPORT_SCREEN, footer=True, palette=True)
+
+
+REPORT: Final = (
+    _key(Handler.REPORT_SCREEN, "report.close", "escape", "close", "Close",
+         "Back to the console"),
+    _report("report.export", "e", "export", "Export",
+            "Write the report in the chosen format to the session's reports folder"),
+    _report("report.copy", "c", "copy", "Copy",
+            "Copy the report as Markdown (its summary when long) and save it"),
+    _report("report.format", "f", "cycle_format", "Format",
+            "Switch the export format (Markdown, HTML, CSV, JSON)"),
+    _report("report.refresh", "r", "rebuild", "Refresh",
+            "Read the session again and rebuild the preview"),
+)
+"""The report screen (ctrl+r)."""
+
+_CLOSE_FORM: Final = "Close the question form"
+_CLOSE_TIP: Final = "Stop taking questions for now; participants see that the form is closed"
+_REOPEN_FORM: Final = "Reopen the question form"
+_REOPEN_TIP: Final = "Take questions again (also after the session has ended)"
+
+FORM_LINK: Final = (
+    _key(Handler.FORM_LINK, "form_link.close", "escape", "app.pop_screen", "Back",
+         "Back to the console"),
+    _key(Handler.FORM_LINK, "form_link.copy", "c", "copy", "Copy link",
+         "Copy the link again"),
+    _key(Handler.FORM_LINK, "form_link.close_form", "x", "set_form_open(False)", _CLOSE_FORM,
+         _CLOSE_TIP),
+    _key(Handler.FORM_LINK, "form_link.reopen_form", "o", "set_form_open(True)", _REOPEN_FORM,
+         _REOPEN_TIP),
+)
+"""The form link screen (ctrl+l)."""
+
+FORM: Final = (
+    Action("form.close", "", "set_form_open(False)", _CLOSE_FORM, _CLOSE_TIP, Handler.APP,
+           palette=True),
+    Action("form.reopen", "", "set_form_open(True)", _REOPEN_FORM, _REOPEN_TIP, Handler.APP,
+           palette=True),
+)
+"""The form link screen's x and o, offered in the main screen's palette (no key there)."""
+
+CONFIRM: Final = (
+    _key(Handler.CONFIRM, "confirm.cancel", "escape", "answer(False)", "Cancel",
+         "Say no and close"),
+    _key(Handler.CONFIRM, "confirm.yes", "y", "answer(True)", "Yes",
+         "Say yes", footer=False),
+)
+"""The yes/no question (ending the session, deleting an entry)."""
+
+NOTE_EDITOR: Final = (
+    _key(Handler.NOTE_EDITOR, "editor.save", "ctrl+s", "save", "Save",
+         "Save the entry"),
+    _key(Handler.NOTE_EDITOR, "editor.cancel", "escape", "cancel", "Cancel",
+         "Close without saving"),
+)
+"""The note editor (e on an entry)."""
+
+# fmt: on
+
+ALL: Final[tuple[Action, ...]] = (
+    *APP,
+    *CLOCK,
+    *NOTES,
+    *NOTES_LIST,
+    *CAPTURE_LINE,
+    *BOARD,
+    *BOARD_SEARCH,
+    *QUESTION_BOARD,
+    *PRESENTER,
+    *REPORT,
+    *FORM_LINK,
+    *FORM,
+    *CONFIRM,
+    *NOTE_EDITOR,
+)
+"""Every action, in the order of the keymap documentation."""
+
+PALETTES: Final[Mapping[Handler, tuple[Action, ...]]] = {
+    Handler.MAIN_SCREEN: (*CLOCK, *NOTES, *BOARD, *FORM),
+    Handler.NOTES_SCREEN: NOTES,
+    Handler.REPORT_SCREEN: REPORT,
+}
+"""What each screen's command palette offers (its entries with ``palette`` set), in order."""
+
+REFUSED: Final[Mapping[Handler, str]] = {
+    Handler.BOARD_PANEL: "Only the facilitator moderates questions.",
+}
+"""What the palette says when it is asked for a disabled action of this handler."""
+
+
+def by_id(action_id: str) -> Action:
+    """The action with this id (its default key for a hint, say); KeyError if there is none."""
+    for action in ALL:
+        if action.id == action_id:
+            return action
+    raise KeyError(action_id)
+
+
+def palette(screen: Screen[Any]) -> tuple[Action, ...]:
+    """The command palette entries of ``screen``."""
+    for handler, offered in PALETTES.items():
+        if handler.handles(screen):
+            return tuple(action for action in offered if action.palette)
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
+class DialogKey:
+    """A dialog's local key, declared in its ``ModalScreen`` class (listed for the docs)."""
+
+    id: str
+    keys: str
+    description: str
+    dialogs: str
+    """The classes that bind it, comma-separated."""
+
+
+DIALOG_KEYS: Final = (
+    DialogKey(
+        "prompt.cancel", "escape", "Cancel", "AnswerNoteScreen, AddQuestionScreen, ChoiceScreen"
+    ),
+    DialogKey("prompt.save", "ctrl+s", "Add", "AddQuestionScreen"),
+)
+"""Local keys of the question dialogs (answer note, add a question, choose from a list)."""

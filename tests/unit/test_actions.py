@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 from collections.abc import Iterator
@@ -176,6 +177,23 @@ def test_dialog_keys_list_every_local_key_of_every_dialog() -> None:
         d.id: (d.keys, d.description, set(d.dialogs.split(", "))) for d in actions.DIALOG_KEYS
     }
     assert local == listed
+
+
+def test_the_keymap_docs_list_every_id_with_its_default_key() -> None:
+    spec = importlib.util.spec_from_file_location("keys_doc", ROOT / "tools" / "keys_doc.py")
+    assert spec is not None and spec.loader is not None
+    keys_doc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(keys_doc)
+    text = (ROOT / "docs" / "keys.md").read_text(encoding="utf-8")
+    assert keys_doc.generated_part(text) == keys_doc.render(), (
+        "docs/keys.md is out of date: run uv run python tools/keys_doc.py"
+    )
+    for action in actions.ALL:
+        if action.keys:
+            assert f"| `{action.id}` | `{action.keys.split(',')[0]}`" in text
+    for dialog_key in actions.DIALOG_KEYS:
+        assert f"| `{dialog_key.id}` |" in text
+    assert "(docs/keys.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_palettes_offer_palette_actions_only_and_every_one_somewhere() -> None:

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from console.store import atomic as atomic_storage
-from console.store import journal
 from console.store import (
     SCHEMA_VERSION,
     AuthorFile,
@@ -20,7 +18,9 @@ from console.store import (
     StoreError,
     StoreLocked,
     StoreTooNew,
+    journal,
 )
+from console.store import atomic as atomic_storage
 from console.store.author_file import read_author_file
 from console.store.journal import journal_path_for
 from console.store.records import Record

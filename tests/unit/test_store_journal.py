@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from console.store import atomic as atomic_storage
-from console.store import journal
 from console.store import (
     SCHEMA_VERSION,
     AuthorFile,
@@ -23,7 +21,9 @@ from console.store import (
     StoreCorrupt,
     StoreError,
     StoreTooNew,
+    journal,
 )
+from console.store import atomic as atomic_storage
 from console.store.author_file import read_author_file
 from console.store.journal import encode_entry, journal_path_for, parse_journal
 from console.store.records import Record

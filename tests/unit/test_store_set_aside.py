@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from console.store import set_aside as set_aside_module
 from console.store import (
     AuthorFile,
     SessionFolder,
@@ -17,6 +16,7 @@ from console.store import (
     StoreLocked,
     StoreTooNew,
 )
+from console.store import set_aside as set_aside_module
 from console.store.atomic import encode_json
 from console.store.errors import SET_ASIDE_OPTION
 from console.store.journal import encode_entry, journal_path_for

@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     which.add_argument(
         "--follow-up",
         metavar="SESSION",
-        help="start a new session that carries open items over from SESSION",
+        help="start a new session that carries open items over from SESSION "
+        "(id, prefix or 'latest': the latest session before this one)",
     )
     p.add_argument(
         "--role",
@@ -104,14 +105,15 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if recovery:
         session.warnings.insert(0, recovery)  # shown as the console starts
+    message = " ".join(filter(None, (launch.message, session.carried_summary)))
     from console.app import FacilitatorApp
 
-    app = FacilitatorApp(session, settings=settings, message=launch.message, source_args=args)
+    app = FacilitatorApp(session, settings=settings, message=message, source_args=args)
     try:
         app.run()
     finally:
         session.close()
-    print(launch.message)
+    print(message)
     if recovery:
         print(recovery)
     if app.exit_message:

@@ -95,6 +95,10 @@ def prepare(
         )
     if read_only:
         raise SetupError("--read-only needs --session ID: a read-only console never creates one.")
+    if follow_up_of:
+        # Resolved before the new session exists: "latest" is the latest earlier session, and
+        # an unknown one stops here instead of leaving an empty folder behind.
+        follow_up_of = _find(root, follow_up_of).info.id
     if not new and not follow_up_of:
         info = resumable_session(root, agenda.name, now(), RESUME_WITHIN)
         if info is not None:
@@ -119,9 +123,9 @@ def prepare(
         now=now(),
     )
     kind = "rehearsal" if rehearsal else "session"
-    return Launch(
-        agenda, folder, who, role, read_only, True, f"Started new {kind} {folder.info.id}."
-    )
+    said = f"Started new {kind} {folder.info.id}"
+    said += f", a follow-up of {follow_up_of}." if follow_up_of else "."
+    return Launch(agenda, folder, who, role, read_only, True, said)
 
 
 def agenda_for(folder: SessionFolder, agenda_ref: str | None) -> Agenda | None:

@@ -1,0 +1,80 @@
+"""``facilitator run --follow-up SESSION`` through the real command line.
+
+The console runs headless (``FacilitatorApp.run`` is swapped for a pilot that looks at the
+board and quits), so what is tested is the CLI's own path: parsing, ``prepare``, opening the
+session (where the carry-over happens) and what it prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.app import FacilitatorApp
+from console.cli import main
+from console.store import list_sessions
+from tests.data.report.fixture_session import FACILITATOR, SESSION_ID, make_fixture
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    make_fixture(tmp_path)
+    monkeypatch.chdir(tmp_path)  # the fixture session names its agenda relative to here
+    return tmp_path
+
+
+@pytest.fixture
+def seen(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Run the console headless: note what the board and the toasts show, then quit."""
+    found: dict[str, Any] = {}
+    real_run = FacilitatorApp.run
+
+    def run_headless(self: FacilitatorApp, **_: Any) -> None:
+        async def look(pilot: Any) -> None:
+            await pilot.pause()
+            found["questions"] = {q.text: q for q in self.session.board.questions()}
+            found["actions"] = self.session.notebook.notes(kind="action")
+            found["toasts"] = [n.message for n in self._notifications]
+            found["follow_up_of"] = self.session.folder.info.follow_up_of
+            self.exit()
+
+        real_run(self, headless=True, size=(120, 40), auto_pilot=look)
+
+    monkeypatch.setattr(FacilitatorApp, "run", run_headless)
+    return found
+
+
+def run(root: Path, *extra: str) -> int:
+    base = ["--data-dir", str(root), "run", "--agenda", "agenda.toml", "--author", FACILITATOR]
+    return main([*base, "--no-form", *extra])
+
+
+def test_follow_up_latest_carries_the_latest_earlier_session(
+    root: Path, seen: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(root, "--follow-up", "latest") == 0
+
+    assert seen["follow_up_of"] == SESSION_ID  # "latest" is the earlier one, not the new one
+    carried = [q for q in seen["questions"].values() if q.carried_over]
+    assert len(carried) == 4 and len(seen["actions"]) == 2
+    said = capsys.readouterr().out
+    assert SESSION_ID in said
+    assert "4 questions and 2 action items carried over" in said
+    assert any("4 questions and 2 action items carried over" in t for t in seen["toasts"])
+
+
+def test_follow_up_of_an_unknown_session_leaves_no_folder_behind(
+    root: Path, seen: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = [info.id for info in list_sessions(root)]
+
+    assert run(root, "--follow-up", "1999-nope") == 1
+
+    err = capsys.readouterr().err
+    assert "No session matches '1999-nope'" in err and SESSION_ID in err
+    assert "Traceback" not in err
+    assert [info.id for info in list_sessions(root)] == before
+    assert sorted(p.name for p in (root / "sessions").iterdir()) == [SESSION_ID]
+    assert not seen  # the console never opened

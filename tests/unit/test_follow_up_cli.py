@@ -75,3 +75,11 @@ def test_follow_up_of_an_unknown_session_leaves_no_folder_behind(
     assert sorted(p.name for p in (root / "sessions").iterdir()) == [SESSION_ID]
     assert not seen  # the console never opened
 
+
+def test_carried_questions_keep_their_votes(root: Path, seen: dict[str, Any]) -> None:
+    assert run(root, "--follow-up", SESSION_ID) == 0
+
+    votes = {text.split()[0]: q.votes for text, q in seen["questions"].items()}
+    # The fixture's feed: the deferred one had 3 votes, a never-reached one 2, two had none.
+    assert sorted(votes.values()) == [0, 0, 2, 3]
+    assert votes["#"] == 3

@@ -121,6 +121,7 @@ def prepare(
         rehearsal=rehearsal,
         follow_up_of=follow_up_of,
         now=now(),
+        timezone=agenda.timezone,
     )
     kind = "rehearsal" if rehearsal else "session"
     said = f"Started new {kind} {folder.info.id}"

@@ -81,6 +81,9 @@ class SessionInfo:
     rehearsal: bool
     facilitator: str
     follow_up_of: str | None
+    timezone: str | None = None
+    """The agenda's IANA time zone when the session was created (``None`` in older sessions):
+    lists say when a session was held in the zone the console showed."""
 
     def to_json(self) -> dict[str, Any]:
         def iso(moment: datetime | None) -> str | None:
@@ -97,6 +100,7 @@ class SessionInfo:
             "rehearsal": self.rehearsal,
             "facilitator": self.facilitator,
             "follow_up_of": self.follow_up_of,
+            "timezone": self.timezone,
         }
 
     @classmethod
@@ -111,6 +115,7 @@ class SessionInfo:
         if created is None:
             raise ValueError("created_at is missing")
         follow = raw.get("follow_up_of")
+        zone = raw.get("timezone")
         return cls(
             id=clean_text(raw.get("id") or path.name, NAME_LIMIT, single_line=True),
             path=path,
@@ -124,6 +129,7 @@ class SessionInfo:
             follow_up_of=None
             if follow is None
             else clean_text(follow, NAME_LIMIT, single_line=True),
+            timezone=(clean_text(zone, NAME_LIMIT, single_line=True) or None) if zone else None,
         )
 
 
@@ -163,6 +169,7 @@ class SessionFolder:
         rehearsal: bool = False,
         follow_up_of: str | None = None,
         now: datetime | None = None,
+        timezone: str | None = None,
     ) -> SessionFolder:
         """Create a new session under ``root`` (the DATA directory; sessions go in ``sessions/``).
 
@@ -194,6 +201,7 @@ class SessionFolder:
                 if follow_up_of is None
                 else clean_text(follow_up_of, NAME_LIMIT, single_line=True)
             ),
+            timezone=timezone,
         )
         session = cls(folder, info)
         session._write_info()

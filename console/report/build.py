@@ -200,7 +200,8 @@ def _question_row(
     number: int, q: Question, with_names: bool, names: Names, zone: tzinfo
 ) -> QuestionRow:
     asker, email = asker_fields(q, with_names)
-    themes, theme_ids = names.themes(q.themes)
+    # The facilitator's themes, else the one the participant picked on the form (its topic).
+    themes, theme_ids = names.themes(q.themes or names.topic_theme(q.topic))
     return QuestionRow(
         number=number,
         key=clean_text(q.key, single_line=True),

@@ -79,7 +79,7 @@ def _json_row(info: SessionInfo, zone: tzinfo) -> dict[str, object]:
         "state": _state(info.started_at, info.finished_at),
         "timezone": _zone_name(zone),
     }
-    for key in ("created_at", "started_at", "finished_at"):
+    for key in ("created_at", "started_at", "finished_at", "planned_start"):
         moment = getattr(info, key)
         row[key] = None if moment is None else moment.astimezone(zone).isoformat()
     return row

@@ -29,6 +29,7 @@ from console.report.names import Names
 from console.report.quiet_gc import collector_paused
 from console.report.redact import asker_fields
 from console.session.live import CLOCK_ID, CLOCK_KIND, planned_segments
+from console.session.setup import dated_for
 from console.store import FEED_CACHE_FILE, Record, SessionFolder, merge
 from console.text.clean import clean_text
 
@@ -69,6 +70,8 @@ def build_report(
     notes_warning = None
     if agenda is None:
         agenda, notes_warning = find_agenda(folder.info.agenda)
+    if agenda is not None:
+        agenda = dated_for(agenda, folder.info)  # an undated agenda: as this session planned it
     all_warnings = list(warnings) + ([notes_warning] if notes_warning else [])
     zone: tzinfo = agenda.tz if agenda is not None else UTC
     info = folder.info

@@ -84,6 +84,9 @@ class SessionInfo:
     timezone: str | None = None
     """The agenda's IANA time zone when the session was created (``None`` in older sessions):
     lists say when a session was held in the zone the console showed."""
+    planned_start: datetime | None = None
+    """When the session was planned to start, if its agenda has no date of its own (decided
+    when the session was created); ``None`` when the agenda's date and start say it."""
 
     def to_json(self) -> dict[str, Any]:
         def iso(moment: datetime | None) -> str | None:
@@ -101,6 +104,7 @@ class SessionInfo:
             "facilitator": self.facilitator,
             "follow_up_of": self.follow_up_of,
             "timezone": self.timezone,
+            "planned_start": iso(self.planned_start),
         }
 
     @classmethod
@@ -130,6 +134,7 @@ class SessionInfo:
             if follow is None
             else clean_text(follow, NAME_LIMIT, single_line=True),
             timezone=(clean_text(zone, NAME_LIMIT, single_line=True) or None) if zone else None,
+            planned_start=_parse_time(raw.get("planned_start"), "planned_start"),
         )
 
 
@@ -170,6 +175,7 @@ class SessionFolder:
         follow_up_of: str | None = None,
         now: datetime | None = None,
         timezone: str | None = None,
+        planned_start: datetime | None = None,
     ) -> SessionFolder:
         """Create a new session under ``root`` (the DATA directory; sessions go in ``sessions/``).
 
@@ -202,6 +208,7 @@ class SessionFolder:
                 else clean_text(follow_up_of, NAME_LIMIT, single_line=True)
             ),
             timezone=timezone,
+            planned_start=None if planned_start is None else _aware(planned_start),
         )
         session = cls(folder, info)
         session._write_info()

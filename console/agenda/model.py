@@ -8,7 +8,7 @@ every other part (clock, board, report) can use them without pulling in the TOML
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -72,7 +72,9 @@ class Agenda:
     title: str
     series: str | None
     host: str | None
-    date: dt.date
+    date: dt.date | None
+    """The day, in the agenda's zone; ``None`` for an undated agenda, a plan for any day: a
+    session of it is planned when it is created (``planned_start``, ``planned_for``)."""
     start: dt.time
     timezone: str
     end: dt.time | None
@@ -90,8 +92,36 @@ class Agenda:
 
     @property
     def scheduled_start(self) -> dt.datetime:
-        """Start as an aware datetime in the agenda's own zone (never the machine's)."""
+        """Start as an aware datetime in the agenda's own zone (never the machine's).
+
+        An undated agenda has none: ``ValueError``. A session dates it first (``planned_for``
+        with the start saved with the session), so the clock, the form and the report always
+        see a dated one.
+        """
+        if self.date is None:
+            raise ValueError(
+                f"agenda {self.name!r} has no date: plan it for a day first (Agenda.planned_for)"
+            )
         return dt.datetime.combine(self.date, self.start, tzinfo=self.tz)
+
+    def planned_start(self, now: dt.datetime) -> dt.datetime:
+        """When a session of this agenda created at ``now`` is planned to start.
+
+        A dated agenda says so itself. An undated one: today (in the agenda's zone) at its
+        start time, or ``now`` (to the second) once that time has passed. Decided when the
+        session is created and saved with it, never when the file is read, so a session
+        keeps its planned time whenever it is opened again.
+        """
+        if self.date is not None:
+            return self.scheduled_start
+        local = now.astimezone(self.tz)
+        today = dt.datetime.combine(local.date(), self.start, tzinfo=self.tz)
+        return today if today >= local else local.replace(microsecond=0)
+
+    def planned_for(self, start: dt.datetime) -> Agenda:
+        """This agenda dated for ``start``: its day and time of day in the agenda's zone."""
+        local = start.astimezone(self.tz)
+        return replace(self, date=local.date(), start=local.time().replace(tzinfo=None))
 
     @property
     def planned_minutes(self) -> float:

@@ -62,7 +62,7 @@ QUESTION_PRESETS = (
 """The names console.feeds.presets knows; a test keeps the two lists in step."""
 _SECRET_WORDS = ("token", "key", "secret", "password", "bearer")
 
-_SESSION_REQUIRED = ("title", "date", "start", "timezone")
+_SESSION_REQUIRED = ("title", "start", "timezone")
 DEFAULT_KIND = "discussion"
 DESCRIPTION_LIMIT = 4_000
 MAX_MINUTES = 24 * 60
@@ -165,7 +165,6 @@ class _Checker(TableReader):
                 ctx,
                 accept=is_date,
                 expected="a date like 2025-12-17",
-                required=True,
             ),
             "start": self.value(
                 table,
@@ -412,10 +411,11 @@ class _Checker(TableReader):
     def end_fits(self, session: dict[str, Any]) -> None:
         """Compare the planned length with ``end`` whenever the values it needs are sound."""
         end: dt.time | None = session["end"]
-        if end is None or session["date"] is None or session["start"] is None:
+        if end is None or session["start"] is None:
             return
-        start = dt.datetime.combine(session["date"], session["start"])
-        finish = dt.datetime.combine(session["date"], end)
+        day = session["date"] or dt.date(2000, 1, 1)  # undated: only the times of day matter
+        start = dt.datetime.combine(day, session["start"])
+        finish = dt.datetime.combine(day, end)
         if finish <= start:
             self.add(
                 ("session", "end"),

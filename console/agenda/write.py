@@ -23,7 +23,9 @@ def agenda_to_dict(agenda: Agenda) -> dict[str, Any]:
     for key in ("series", "host"):
         if (value := getattr(agenda, key)) is not None:
             session[key] = value
-    session |= {"date": agenda.date, "start": agenda.start, "timezone": agenda.timezone}
+    if agenda.date is not None:
+        session["date"] = agenda.date
+    session |= {"start": agenda.start, "timezone": agenda.timezone}
     if agenda.end is not None:
         session["end"] = agenda.end
     if agenda.description is not None:

@@ -16,7 +16,14 @@ from typing import Any
 
 from console.board.moderation import ROLES, STATUSES, Moderation, text_hash
 from console.board.order import Selection, Sort
-from console.board.question import MANUAL, Question, from_feed, from_manual, question_key
+from console.board.question import (
+    MANUAL,
+    Question,
+    carried_votes,
+    from_feed,
+    from_manual,
+    question_key,
+)
 from console.feeds.model import FeedQuestion
 from console.store import Record, wins
 
@@ -410,6 +417,10 @@ class BoardIndex:
 
     def _own_votes(self, key: str) -> int:
         fq = self._feed.get(key)
-        base = fq.votes if fq is not None and fq.votes and fq.votes > 0 else 0
+        if fq is not None:
+            base = fq.votes if fq.votes and fq.votes > 0 else 0
+        else:
+            manual = self._manual.get(key)
+            base = carried_votes(manual.data) if manual is not None else 0
         mod = self._mod.get(key)
         return base + (mod.plus_ones if mod else 0)

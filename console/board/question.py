@@ -74,6 +74,20 @@ def sort_time(q: Question) -> float:
     return q.submitted_at.timestamp() if q.submitted_at else float("-inf")
 
 
+def carried_votes(data: dict[str, Any]) -> int:
+    """The votes a question carried over from an earlier session had there (else 0).
+
+    ``console.session.carry_over`` writes them in ``carried_from``; they count on the new
+    board like a feed question's votes, and a later carry-over takes the new total along, so
+    a vote counts once across the series.
+    """
+    origin = data.get("carried_from")
+    votes = origin.get("votes") if isinstance(origin, dict) else None
+    if isinstance(votes, bool) or not isinstance(votes, int) or votes < 0:
+        return 0
+    return votes
+
+
 def from_feed(
     key: str, fq: FeedQuestion, mod: Moderation, votes: int, dups: tuple[str, ...], seen: bool
 ) -> Question:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -57,9 +58,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(handler(args))
+        code = int(handler(args))
+        sys.stdout.flush()  # a reader gone away (``| head``) shows here, not at exit
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+READER_GONE = 141
+"""Exit status when the reader of our output closed it early, as for a program that
+SIGPIPE ends (128 + 13): ``facilitator sessions --json | head`` is not an error worth a
+traceback, but the output was cut short."""
+
+
+def _reader_gone() -> int:
+    """Point standard output at the null device, so the interpreter's last flush of what is
+    still buffered does not fail again on its way out, and say nothing: nobody is reading."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # standard output is not a file (a test's capture)
+        pass
+    return READER_GONE
 
 
 def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:

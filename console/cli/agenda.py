@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from console.agenda.errors import AgendaError
@@ -120,7 +121,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _when(agenda: Agenda) -> str:
-    return f"{agenda.scheduled_start:%Y-%m-%d %H:%M} {agenda.timezone}"
+    day = "undated   " if agenda.date is None else f"{agenda.date:%Y-%m-%d}"
+    return f"{day} {agenda.start:%H:%M} {agenda.timezone}"
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -134,6 +136,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     if agenda.host:
         details.append(agenda.host)
     print("  ".join(details))
+    if agenda.date is None:
+        print("  (no date: planned for the day a session of it is created)")
+        # Only the times of day are shown: any day will do to lay them out.
+        agenda = agenda.planned_for(_today_at(agenda))
     for start, segment in zip(agenda.planned_starts(), agenda.segments, strict=True):
         print(
             f"  {start:%H:%M}  {_minutes(segment.minutes):>4} min  {segment.kind:<10}"
@@ -141,6 +147,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         )
     print(f"  {agenda.planned_end:%H:%M}  end")
     return 0
+
+
+def _today_at(agenda: Agenda) -> datetime:
+    return datetime.combine(datetime.now(agenda.tz).date(), agenda.start, tzinfo=agenda.tz)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--series",
         metavar="NAME",
-        help="summarise every session of this series instead (rehearsals left out)",
+        help="summarise every session held in this series instead, oldest first "
+        "(rehearsals and sessions never started left out)",
     )
     p.add_argument("--format", choices=FORMATS, default="md", help="output format (default md)")
     p.add_argument(

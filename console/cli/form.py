@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -101,6 +102,8 @@ def _form_info(args: argparse.Namespace) -> FormInfo:
         agenda = load_agenda(resolve_agenda(args.agenda))
     except AgendaError as exc:
         raise ValueError(str(exc)) from None
+    if agenda.date is None:  # an undated agenda: today at its start time (or now, once past)
+        return form_info_from_agenda(agenda, agenda.planned_start(datetime.now(UTC)))
     return form_info_from_agenda(agenda)
 
 

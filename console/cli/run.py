@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     which.add_argument(
         "--follow-up",
         metavar="SESSION",
-        help="start a new session that carries open items over from SESSION",
+        help="start a new session that carries open items over from SESSION "
+        "(id, prefix or 'latest': the latest session before this one)",
     )
     p.add_argument(
         "--role",
@@ -105,15 +106,16 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if recovery:
         session.warnings.insert(0, recovery)  # shown as the console starts
+    message = " ".join(filter(None, (launch.message, session.carried_summary)))
     from console.app import FacilitatorApp
 
     source = source_choice(args)
-    app = FacilitatorApp(session, settings=settings, message=launch.message, source=source)
+    app = FacilitatorApp(session, settings=settings, message=message, source=source)
     try:
         app.run()
     finally:
         session.close()
-    print(launch.message)
+    print(message)
     if recovery:
         print(recovery)
     if app.exit_message:

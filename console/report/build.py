@@ -31,6 +31,7 @@ from console.report.model import (
 from console.report.names import Names
 from console.report.quiet_gc import collector_paused
 from console.report.redact import asker_fields
+from console.session.setup import dated_for
 from console.store import FEED_CACHE_FILE, Record, SessionFolder, merge
 from console.text.clean import clean_text
 
@@ -71,6 +72,8 @@ def build_report(
     notes_warning = None
     if agenda is None:
         agenda, notes_warning = find_agenda(folder.info.agenda)
+    if agenda is not None:
+        agenda = dated_for(agenda, folder.info)  # an undated agenda: as this session planned it
     all_warnings = list(warnings) + ([notes_warning] if notes_warning else [])
     zone: tzinfo = agenda.tz if agenda is not None else UTC
     info = folder.info
@@ -203,7 +206,8 @@ def _question_row(
     number: int, q: Question, with_names: bool, names: Names, zone: tzinfo
 ) -> QuestionRow:
     asker, email = asker_fields(q, with_names)
-    themes, theme_ids = names.themes(q.themes)
+    # The facilitator's themes, else the one the participant picked on the form (its topic).
+    themes, theme_ids = names.themes(q.themes or names.topic_theme(q.topic))
     return QuestionRow(
         number=number,
         key=clean_text(q.key, single_line=True),

@@ -19,6 +19,12 @@ class Names:
     def __init__(self, agenda: Agenda | None) -> None:
         self._titles = {s.id: s.title for s in agenda.segments} if agenda else {}
         self._labels = {t.id: t.label for t in agenda.themes} if agenda else {}
+        self._by_name: dict[str, str] = {}
+        """Theme id by its label or id, case folded: how a participant's pick comes back."""
+        for theme_id, label in reversed(self._labels.items()):  # the first theme wins a tie
+            self._by_name[label.casefold().strip()] = theme_id
+        for theme_id in self._labels:
+            self._by_name[theme_id.casefold()] = theme_id
         self._lines: dict[str, str] = {}
         self._themes: dict[tuple[str, ...], ThemeNames] = {}
 
@@ -45,6 +51,15 @@ class Names:
         """The agenda's label for a theme id, else the id itself, cleaned."""
         label = self._labels.get(theme_id)
         return label if label is not None else self.line(theme_id)
+
+    def topic_theme(self, topic: str | None) -> tuple[str, ...]:
+        """The agenda theme a participant picked, from the question's topic: the built-in
+        form sends the theme's label, other sources may send its id; anything else (a free
+        text subject) is no theme."""
+        if not topic:
+            return ()
+        found = self._by_name.get(topic.casefold().strip())
+        return () if found is None else (found,)
 
     def themes(self, theme_ids: tuple[str, ...]) -> ThemeNames:
         """Labels and cleaned ids of a row's themes."""

@@ -1,8 +1,10 @@
 """A series summary: every session of a recurring series, what came up, what is still open.
 
 Sessions match when their agenda's ``series`` (or, failing that, the session title) equals
-the name asked for, ignoring case. Rehearsals are left out. Each session is read with the
-same builder as a single report (askers' names always left out), then boiled down.
+the name asked for, ignoring case. Rehearsals are left out, and so are sessions never
+started: they were not held. Sessions come oldest first by when they started (not by when
+they were created: a session can be prepared days ahead). Each session is read with the same
+builder as a single report (askers' names always left out), then boiled down.
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ from console.report.render_markdown import md_cell, md_text
 from console.report.words import plural, status_word
 from console.store import SessionFolder, StoreError, list_sessions
 
+LEFT_OUT = "rehearsals and sessions never started are left out"
+
 
 @dataclass(frozen=True, slots=True)
 class SeriesData:
     name: str
     generated_at: str
     reports: tuple[ReportData, ...]
-    """Oldest first."""
+    """Oldest first, by when each session started."""
     warnings: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
@@ -77,9 +81,8 @@ def build_series(root: Path, name: str, now: datetime) -> SeriesData:
     agendas: dict[str, Agenda | None] = {}
     reports: list[ReportData] = []
     warnings: list[str] = []
-    for info in sorted(list_sessions(root), key=lambda i: (i.created_at, i.id)):
-        if info.rehearsal:
-            continue
+    held = [i for i in list_sessions(root) if i.started_at is not None and not i.rehearsal]
+    for info in sorted(held, key=lambda i: (i.started_at, i.id)):
         if info.agenda not in agendas:
             agendas[info.agenda] = find_agenda(info.agenda)[0]
         agenda = agendas[info.agenda]
@@ -102,7 +105,7 @@ def render_series_json(data: SeriesData) -> str:
 def render_series_markdown(data: SeriesData) -> str:
     out = [f"# Series summary: {md_text(data.name)}", ""]
     if not data.reports:
-        out += ["No sessions of this series (rehearsals are left out).", ""]
+        out += [f"No sessions of this series ({LEFT_OUT}).", ""]
     out += [
         "| Date | Session | Questions | Answered | To follow up | Concerns | Open actions |",
         "|---|---|---|---|---|---|---|",
@@ -141,7 +144,7 @@ def render_series_markdown(data: SeriesData) -> str:
 def render_series_html(data: SeriesData) -> str:
     body = ["<header>", f"<h1>Series summary: {h(data.name)}</h1>", "</header>", "<main>"]
     if not data.reports:
-        body.append("<p>No sessions of this series (rehearsals are left out).</p>")
+        body.append(f"<p>No sessions of this series ({LEFT_OUT}).</p>")
     else:
         body += table(
             "Sessions of the series, oldest first",

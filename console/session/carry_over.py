@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from console.board.question import MANUAL, question_key
 from console.report.build import build_report
 from console.report.model import NoteRow, QuestionRow
+from console.report.words import plural
 from console.store import Record, SessionFolder, SessionInfo, find_session
 
 CARRIED_ORIGIN = "carried"
@@ -46,6 +47,18 @@ def carry_over_records(
     for note in report.open_actions:
         out.append(_action_record(earlier.info, note, author, stamp))
     return out
+
+
+def describe_carried(records: list[Record], earlier: str) -> str:
+    """``"4 questions and 2 action items carried over from <id>."`` (or that none were)."""
+    questions = sum(1 for r in records if r.kind == "question")
+    actions = sum(1 for r in records if r.kind == "note")
+    if not questions and not actions:
+        return f"Nothing carried over: {earlier} has no open questions or action items."
+    return (
+        f"{plural(questions, 'question')} and {plural(actions, 'action item')} "
+        f"carried over from {earlier}."
+    )
 
 
 def _question_records(session_id: str, q: QuestionRow, author: str, stamp: str) -> list[Record]:

@@ -39,6 +39,8 @@ class LiveSession:
         self.clock = RunOfShow(self.segments, self.agenda.scheduled_start, now)
         self.file: AuthorFile | None = None
         self.warnings: list[str] = []
+        self.carried_summary = ""
+        """What a new follow-up session carried over, in words (empty when nothing was due)."""
         self._clock_rev = 0
         theme_ids = [t.id for t in self.agenda.themes]
         board_role = "facilitator" if self.runs_clock else "notes"
@@ -74,9 +76,10 @@ class LiveSession:
         if not earlier or not self.runs_clock or self.file is None or self.file.records():
             return
         # Imported here: only the first open of a follow-up session needs the report builder.
-        from console.session.carry_over import carry_over_records
+        from console.session.carry_over import carry_over_records, describe_carried
 
         records = carry_over_records(self.folder, earlier, self.author, self.now)
+        self.carried_summary = describe_carried(records, earlier)
         if records:
             self.file.put_many(records)
             self.board.load(records)

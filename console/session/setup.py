@@ -86,7 +86,7 @@ def prepare(
     if session_ref:
         folder = _find(root, session_ref)
         return Launch(
-            agenda_for(folder, agenda_ref) or agenda,
+            dated_for(agenda_for(folder, agenda_ref) or agenda, folder.info),
             folder,
             who,
             role,
@@ -96,13 +96,17 @@ def prepare(
         )
     if read_only:
         raise SetupError("--read-only needs --session ID: a read-only console never creates one.")
+    if follow_up_of:
+        # Resolved before the new session exists: "latest" is the latest earlier session, and
+        # an unknown one stops here instead of leaving an empty folder behind.
+        follow_up_of = _find(root, follow_up_of).info.id
     if not new and not follow_up_of:
         info = resumable_session(root, agenda.name, now(), RESUME_WITHIN)
         if info is not None:
             folder = SessionFolder.open(info.path)
             when = (info.started_at or info.created_at).astimezone(agenda.tz).strftime("%H:%M")
             return Launch(
-                agenda,
+                dated_for(agenda, folder.info),
                 folder,
                 who,
                 role,
@@ -110,6 +114,7 @@ def prepare(
                 False,
                 f"Resumed session {info.id} (begun {when}).",
             )
+    created = now()
     folder = SessionFolder.create(
         root,
         agenda=agenda.name,
@@ -117,12 +122,23 @@ def prepare(
         facilitator=who,
         rehearsal=rehearsal,
         follow_up_of=follow_up_of,
-        now=now(),
+        now=created,
+        timezone=agenda.timezone,
+        planned_start=None if agenda.date else agenda.planned_start(created),
     )
     kind = "rehearsal" if rehearsal else "session"
-    return Launch(
-        agenda, folder, who, role, read_only, True, f"Started new {kind} {folder.info.id}."
-    )
+    said = f"Started new {kind} {folder.info.id}"
+    said += f", a follow-up of {follow_up_of}." if follow_up_of else "."
+    return Launch(dated_for(agenda, folder.info), folder, who, role, read_only, True, said)
+
+
+def dated_for(agenda: Agenda, info: SessionInfo) -> Agenda:
+    """The agenda as this session was planned: an undated agenda takes the start saved with
+    the session, or, for a session saved before it had one, the start it would have got on
+    the day it was created (the old bundled default was dated the day it was used)."""
+    if agenda.date is not None:
+        return agenda
+    return agenda.planned_for(info.planned_start or agenda.planned_start(info.created_at))
 
 
 def agenda_for(folder: SessionFolder, agenda_ref: str | None) -> Agenda | None:
@@ -158,7 +174,7 @@ def _join_as_notes(
         folder = SessionFolder.open(running[0].path)
     agenda = agenda_for(folder, agenda_ref) or load_agenda(resolve_agenda(agenda_ref))
     return Launch(
-        agenda,
+        dated_for(agenda, folder.info),
         folder,
         who,
         "notes",

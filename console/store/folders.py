@@ -81,6 +81,12 @@ class SessionInfo:
     rehearsal: bool
     facilitator: str
     follow_up_of: str | None
+    timezone: str | None = None
+    """The agenda's IANA time zone when the session was created (``None`` in older sessions):
+    lists say when a session was held in the zone the console showed."""
+    planned_start: datetime | None = None
+    """When the session was planned to start, if its agenda has no date of its own (decided
+    when the session was created); ``None`` when the agenda's date and start say it."""
 
     def to_json(self) -> dict[str, Any]:
         def iso(moment: datetime | None) -> str | None:
@@ -97,6 +103,8 @@ class SessionInfo:
             "rehearsal": self.rehearsal,
             "facilitator": self.facilitator,
             "follow_up_of": self.follow_up_of,
+            "timezone": self.timezone,
+            "planned_start": iso(self.planned_start),
         }
 
     @classmethod
@@ -111,6 +119,7 @@ class SessionInfo:
         if created is None:
             raise ValueError("created_at is missing")
         follow = raw.get("follow_up_of")
+        zone = raw.get("timezone")
         return cls(
             id=clean_text(raw.get("id") or path.name, NAME_LIMIT, single_line=True),
             path=path,
@@ -124,6 +133,8 @@ class SessionInfo:
             follow_up_of=None
             if follow is None
             else clean_text(follow, NAME_LIMIT, single_line=True),
+            timezone=(clean_text(zone, NAME_LIMIT, single_line=True) or None) if zone else None,
+            planned_start=_parse_time(raw.get("planned_start"), "planned_start"),
         )
 
 
@@ -163,6 +174,8 @@ class SessionFolder:
         rehearsal: bool = False,
         follow_up_of: str | None = None,
         now: datetime | None = None,
+        timezone: str | None = None,
+        planned_start: datetime | None = None,
     ) -> SessionFolder:
         """Create a new session under ``root`` (the DATA directory; sessions go in ``sessions/``).
 
@@ -194,6 +207,8 @@ class SessionFolder:
                 if follow_up_of is None
                 else clean_text(follow_up_of, NAME_LIMIT, single_line=True)
             ),
+            timezone=timezone,
+            planned_start=None if planned_start is None else _aware(planned_start),
         )
         session = cls(folder, info)
         session._write_info()

@@ -215,14 +215,20 @@ async def test_a_form_reopened_after_the_end_stays_open_after_a_restart(tmp_path
 
 
 async def test_the_form_shows_the_day_the_session_is_held(tmp_path: Path) -> None:
-    """The bundled agenda is dated 17 Dec 2025; opened a year later, participants must see the
-    day it is really held, and on the planned day, the planned date and time."""
+    """The first session's agenda is dated 17 Dec 2025; opened a year later, participants must
+    see the day it is really held, and on the planned day, the planned date and time."""
     cases = [
         (datetime(2026, 11, 29, 15, 0, tzinfo=UTC), "November 29, 2026", "December 17, 2025"),
         (BEFORE_START, "Wednesday, December 17, 2025, 3:30 PM", "November 29, 2026"),
     ]
     for i, (moment, shown, hidden) in enumerate(cases):
-        app = make_app(tmp_path / f"data{i}", tmp_path / "cfg", FakeNow(moment), form=True)
+        app = make_app(
+            tmp_path / f"data{i}",
+            tmp_path / "cfg",
+            FakeNow(moment),
+            form=True,
+            agenda="school-safety-office-hours-2025-12-17",
+        )
         async with app.run_test(size=(120, 40)):
             await wait_for(lambda app=app: bool(app.form_url))  # type: ignore[misc]
             async with httpx.AsyncClient() as client:

@@ -186,6 +186,8 @@ async def test_panels_arrive_after_the_first_frame(tmp_path: Path) -> None:
 
 # 10 a.m. in New York on 29 Nov 2026: the default agenda (17 Dec 2025, 3:30 p.m.) is 347 days old.
 A_YEAR_LATER = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
+DATED = "school-safety-office-hours-2025-12-17"
+"""The default agenda as first held: it has a date (the default itself has none)."""
 
 
 def _countdown_lines(app) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -221,7 +223,7 @@ async def test_a_session_planned_for_another_day_says_so_and_starts_without_late
     from console.widgets.agenda_timeline import AgendaTimeline
 
     now = FakeNow(A_YEAR_LATER)
-    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now, agenda=DATED)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         cd = app.screen.query_one(Countdown)
@@ -249,7 +251,7 @@ async def test_a_session_planned_for_another_day_says_so_and_starts_without_late
         await app.settle()
     app.session.close()
 
-    again = make_app(tmp_path / "data", tmp_path / "cfg", now)  # the rebase is saved
+    again = make_app(tmp_path / "data", tmp_path / "cfg", now, agenda=DATED)  # rebase saved
     assert again.session.clock.rebased_from == app.session.agenda.scheduled_start
     assert again.session.clock.start_delay_seconds == 0
     again.session.close()

@@ -26,9 +26,9 @@ def notepads_on_disk(path: Path) -> dict[str, str]:
     return {r.id: r.data["text"] for r in records if r.kind == "notepad" and not r.deleted}
 
 
-def _facilitator_session(tmp_path: Path, now: FakeNow) -> str:
+def _facilitator_session(tmp_path: Path, now: FakeNow, agenda: str | None = None) -> str:
     """Create the facilitator's session (a note-taker can only join one)."""
-    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now, agenda=agenda)
     sid = app.session.folder.path.name
     app.session.close()
     return sid
@@ -144,7 +144,7 @@ async def test_an_entry_from_another_console_appears_as_theirs(tmp_path: Path) -
 
 async def test_a_note_takers_countdown_says_a_far_start_in_full_at_80x24(tmp_path: Path) -> None:
     now = FakeNow(datetime(2026, 11, 29, 15, 0, tzinfo=UTC))  # the agenda says 17 Dec 2025
-    sid = _facilitator_session(tmp_path, now)
+    sid = _facilitator_session(tmp_path, now, agenda="school-safety-office-hours-2025-12-17")
     app = make_app(
         tmp_path / "data", tmp_path / "cfg", now, role="notes", author="Sam", session=sid
     )

@@ -87,3 +87,16 @@ def test_every_action_has_help(action: str, capsys: pytest.CaptureFixture[str]) 
         run(action, "--help")
     assert done.value.code == 0
     assert "usage:" in capsys.readouterr().out
+
+
+def test_list_and_show_an_undated_agenda(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("list") == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "undated    15:30 America/New_York" in lines[DEFAULT_AGENDA]
+    assert "2025-12-17 15:30 America/New_York" in lines["school-safety-office-hours-2025-12-17"]
+    assert run("show") == 0
+    out = capsys.readouterr().out
+    assert "undated    15:30 America/New_York" in out
+    assert "planned for the day a session of it is created" in out
+    assert "15:30     5 min  opening" in out
+    assert out.rstrip().endswith("16:30  end")

@@ -67,7 +67,9 @@ def agendas(draw: st.DrawFn) -> Agenda:
         title=draw(clean_line),
         series=draw(st.none() | clean_line),
         host=draw(st.none() | clean_line),
-        date=draw(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1))),
+        date=draw(
+            st.none() | st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1))
+        ),
         start=start,
         timezone=draw(st.sampled_from(["America/New_York", "UTC", "Europe/Lisbon"])),
         end=end,

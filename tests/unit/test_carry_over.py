@@ -9,10 +9,11 @@ import pytest
 
 from console.board.model import Board
 from console.notes.notebook import NoteBook
+from console.report.build import build_report
 from console.session.carry_over import carry_over_records
 from console.session.live import LiveSession
 from console.session.setup import prepare
-from console.store import SessionFolder
+from console.store import AuthorFile, SessionFolder
 from console.store.errors import StoreError
 from console.store.folders import find_session
 from tests.data.report.fixture_session import (
@@ -142,3 +143,29 @@ def test_carried_action_items_name_the_earlier_session(root: Path) -> None:
         assert note.carried_from.describe(UTC) == (f"carried over from “{earlier.title}” of {day}")
     authors = {n.carried_from.author for n in actions if n.carried_from}
     assert authors and authors <= {FACILITATOR, NOTE_TAKER}
+
+
+def test_a_carried_question_keeps_its_votes_and_counts_them_once_across_the_series(
+    root: Path,
+) -> None:
+    """Session 1's votes come along; a vote raised aloud in session 2 adds one; session 3
+    gets the total, not the total plus what session 2 had carried."""
+    second = _next_session(root)
+    with AuthorFile(second.author_path(FACILITATOR), FACILITATOR) as file:
+        records = carry_over_records(second, SESSION_ID, FACILITATOR, lambda: NOW)
+        file.put_many(records)
+        board = Board(FACILITATOR, lambda: NOW, themes=["drills", "building-access", "funding"])
+        board.load(records)
+        key = next(q.key for q in board.questions() if q.text.startswith("# Heading"))
+        assert board.get(key).votes == 3
+        file.put_many(board.plus_one(key))
+        assert board.get(key).votes == 4
+    report = build_report(SessionFolder.open(second.path), now=NOW)
+    assert next(q.votes for q in report.questions if q.key == key) == 4
+
+    third = SessionFolder.create(
+        root, agenda="agenda.toml", title="Third", facilitator=FACILITATOR, now=NOW
+    )
+    again = Board(FACILITATOR, lambda: NOW, themes=["drills", "building-access", "funding"])
+    again.load(carry_over_records(third, second.info.id, FACILITATOR, lambda: NOW))
+    assert sorted(q.votes for q in again.questions()) == [0, 0, 2, 4]

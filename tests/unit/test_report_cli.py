@@ -135,3 +135,38 @@ def test_series_summary(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
         )
         text = capsys.readouterr().out
         assert "Second one" in text and PLANTED_NAMES[0] not in text
+
+
+def test_series_is_in_date_order_and_leaves_out_sessions_never_started(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Oldest first by when each was held: a session prepared early (created first) but held
+    later comes later; one that never started is not part of what the series held."""
+    early = make_fixture(root / "more", "2025-12-01-1530-early1")
+    early.rename(root / "sessions" / early.name)
+    write_session_json(
+        root / "sessions" / early.name,
+        title="Prepared early, held in January",
+        created_at="2025-12-01T20:30:00+00:00",
+        started_at="2026-01-14T20:31:00+00:00",
+        finished_at="2026-01-14T21:30:00+00:00",
+    )
+    idle = make_fixture(root / "more2", "2026-02-01-1530-idle01")
+    idle.rename(root / "sessions" / idle.name)
+    write_session_json(
+        root / "sessions" / idle.name,
+        title="Never started",
+        created_at="2026-02-01T20:30:00+00:00",
+        started_at=None,
+        finished_at=None,
+    )
+    args = ["--data-dir", str(root), "export", "--series", "Report Fixture Series"]
+
+    assert main([*args, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [s["id"] for s in doc["sessions"]] == [SESSION_ID, "2025-12-01-1530-early1"]
+    assert [s["date"] for s in doc["sessions"]] == ["2025-12-17", "2026-01-14"]
+    assert main([*args, "--format", "md"]) == 0
+    text = capsys.readouterr().out
+    assert "Never started" not in text
+    assert text.index("2025-12-17") < text.index("2026-01-14")

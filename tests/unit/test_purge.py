@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import signal
 import subprocess
@@ -495,3 +496,22 @@ def test_dates_in_the_future_or_not_dates_are_refused(
     assert "is not a date" in capsys.readouterr().err
     assert main(["--data-dir", str(tmp_path), "purge", "--before", "2025-01-01"]) == 0
     assert "no session ended before that date" in capsys.readouterr().out
+
+
+def test_a_session_never_finished_counts_as_ended_when_last_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    old = make_fixture(tmp_path)  # a console that crashed in 2025 and never came back
+    write_session_json(old, finished_at=None)
+    stamp = T0.timestamp()
+    for path in old.rglob("*"):
+        os.utime(path, (stamp, stamp))
+    recent = make_fixture(tmp_path, "2025-12-18-1530-fixt02")  # files written just now
+    write_session_json(recent, finished_at=None)
+    assert _purge(tmp_path) == 0
+    out = capsys.readouterr().out
+    assert f"session {old.name}" in out and "never finished; last written 2025-12-17" in out
+    assert "Left alone: 1 session(s)" in out
+    assert _leaks(old, PURGED) == []
+    assert _leaks(recent, PLANTED_NAMES)

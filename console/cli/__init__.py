@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from console import __version__
 
-COMMAND_MODULES = ("run", "agenda", "sessions", "feed", "form", "export")
+COMMAND_MODULES = ("run", "agenda", "sessions", "feed", "form", "export", "purge")
 
 
 def build_parser() -> argparse.ArgumentParser:

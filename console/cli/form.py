@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from console.cli import form_link
 from console.intake.config import TOKEN_ENV, FormInfo, IntakeConfig, IntakeError
 from console.system.paths import data_dir
 
@@ -85,6 +86,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="flag questions containing WORD as held (they wait for publishing); repeatable",
     )
     serve.set_defaults(handler=run_form_serve)
+    form_link.register(actions)
 
 
 def _form_info(args: argparse.Namespace) -> FormInfo:

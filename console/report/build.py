@@ -111,6 +111,7 @@ def build_report(
         facilitator=info.facilitator,
         rehearsal=info.rehearsal,
         follow_up_of=info.follow_up_of,
+        purged_at=_iso(info.purged_at, zone),
         generated_at=now.astimezone(zone).isoformat(timespec="seconds"),
         started_at=_iso(info.started_at, zone),
         finished_at=_iso(info.finished_at, zone),

@@ -183,6 +183,8 @@ class ReportData:
     planned_for: str | None = None
     """The agenda's date and time when the session was held on another day (the clock was
     rebased on its real start); None when it ran on the day it was planned for."""
+    purged_at: str | None = None
+    """When ``facilitator purge`` removed the askers' names and emails (None: never)."""
 
     # -- the sections, derived so they can never drift from the appendix ---------------------
     def _main(self) -> list[QuestionRow]:
@@ -226,6 +228,7 @@ class ReportData:
                 "rehearsal": self.rehearsal,
                 "follow_up_of": self.follow_up_of,
                 "planned_for": self.planned_for,
+                **({"purged_at": self.purged_at} if self.purged_at else {}),
                 "started_at": self.started_at,
                 "finished_at": self.finished_at,
                 "timezone": self.timezone,

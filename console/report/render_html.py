@@ -16,6 +16,7 @@ from html import escape
 from console.report.model import NoteRow, QuestionRow, ReportData
 from console.report.words import (
     COUNT_WORDS,
+    PURGED_WORDS,
     hhmm,
     minutes,
     over_under,
@@ -193,6 +194,8 @@ def render_html(data: ReportData) -> str:
     body += [f"<dt>{h(k)}</dt><dd>{h(v)}</dd>" for k, v in meta if v]
     if data.rehearsal:
         body.append("<dt>Rehearsal</dt><dd>not a real session</dd>")
+    if data.purged_at:
+        body.append(f"<dt>Purged</dt><dd>{h(PURGED_WORDS)} on {h(data.purged_at)}</dd>")
     body += ["</dl>", "</header>", "<main>"]
 
     body += [

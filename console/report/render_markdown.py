@@ -17,6 +17,7 @@ from typing import TypeVar
 from console.report.model import NoteRow, QuestionRow, ReportData
 from console.report.words import (
     COUNT_WORDS,
+    PURGED_WORDS,
     hhmm,
     minutes,
     over_under,
@@ -143,6 +144,8 @@ def render_markdown(data: ReportData, *, limit: int | None = None) -> str:
         head.append(f"- **Follows up on:** {md_text(data.follow_up_of)}")
     if data.rehearsal:
         head.append("- **Rehearsal** (not a real session)")
+    if data.purged_at:
+        head.append(f"- **Purged:** {PURGED_WORDS} on {md_text(data.purged_at)}")
     head.append(f"- **Times:** {md_text(data.timezone)}")
     out += [*head, ""]
 

@@ -13,6 +13,9 @@ STATUS_WORDS = {
     "dismissed": "dismissed",
 }
 
+PURGED_WORDS = "askers' names and emails removed (the record is kept)"
+"""How a report says that ``facilitator purge`` ran on the session (then when)."""
+
 COUNT_WORDS: tuple[tuple[str, str], ...] = (
     ("questions", "Questions (merged duplicates counted once)"),
     ("questions_answered", "Answered"),

@@ -87,12 +87,14 @@ class SessionInfo:
     planned_start: datetime | None = None
     """When the session was planned to start, if its agenda has no date of its own (decided
     when the session was created); ``None`` when the agenda's date and start say it."""
+    purged_at: datetime | None = None
+    """When ``facilitator purge`` last removed askers' names and emails (None: never)."""
 
     def to_json(self) -> dict[str, Any]:
         def iso(moment: datetime | None) -> str | None:
             return None if moment is None else moment.isoformat()
 
-        return {
+        out: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "id": self.id,
             "title": self.title,
@@ -106,6 +108,9 @@ class SessionInfo:
             "timezone": self.timezone,
             "planned_start": iso(self.planned_start),
         }
+        if self.purged_at is not None:  # absent until a purge: older files stay byte-identical
+            out["purged_at"] = iso(self.purged_at)
+        return out
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any], path: Path) -> SessionInfo:
@@ -135,6 +140,7 @@ class SessionInfo:
             else clean_text(follow, NAME_LIMIT, single_line=True),
             timezone=(clean_text(zone, NAME_LIMIT, single_line=True) or None) if zone else None,
             planned_start=_parse_time(raw.get("planned_start"), "planned_start"),
+            purged_at=_parse_time(raw.get("purged_at"), "purged_at"),
         )
 
 
@@ -236,7 +242,9 @@ class SessionFolder:
         payload = json.dumps(self.info.to_json(), indent=2, ensure_ascii=False) + "\n"
         atomic_write_bytes(self.path / SESSION_FILE, payload.encode("utf-8"))
 
-    _UPDATABLE = frozenset({"title", "started_at", "finished_at", "rehearsal", "follow_up_of"})
+    _UPDATABLE = frozenset(
+        {"title", "started_at", "finished_at", "rehearsal", "follow_up_of", "purged_at"}
+    )
 
     def update_info(self, **changes: Any) -> None:
         """Change ``session.json`` (facilitator's console only: it is the file's one writer)."""
@@ -245,7 +253,7 @@ class SessionFolder:
             raise StoreError(f"session fields {sorted(unknown)} cannot be changed")
         if "title" in changes:
             changes["title"] = clean_text(changes["title"], TITLE_LIMIT, single_line=True)
-        for key in ("started_at", "finished_at"):
+        for key in ("started_at", "finished_at", "purged_at"):
             if changes.get(key) is not None:
                 changes[key] = _aware(changes[key])
         self.info = replace(self.info, **changes)

@@ -1,7 +1,11 @@
 """The Textual App: wiring, global bindings, command palette, theme memory.
 
 The App owns the open ``LiveSession`` and the background writer of this console's file;
-screens turn keys into calls on the session and hand the records to ``persist``.
+screens turn keys into calls on the session and hand the records to ``persist``. It is the
+``console.host.Host`` of every screen and widget (they never import this module), and it owns
+the console's only two timers: the clock tick and the folder poll. After each (and after a
+write, a folder read, the form starting) it posts ``SessionChanged`` to the views that follow
+the session (``console.messages``).
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.driver import Driver
-from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -28,7 +32,9 @@ if TYPE_CHECKING:
 
 from console import actions
 from console.actions import Action
+from console.host import Host
 from console.intake.form_state import CLOSED, ENDED
+from console.messages import FolderChanged, SessionChanged
 from console.session.form_host import (
     form_state_line,
     intake_source,
@@ -48,6 +54,8 @@ SWITCH_INTERVAL = 0.001
 
 FOLLOW_INTERVAL = 1.0
 """Seconds between looks at the other consoles' files (the issue allows 2 s behind)."""
+TICK_SECONDS = 1.0
+"""Seconds between clock ticks (auto-advance, and the seconds on every clock face)."""
 
 
 def _append_save_log(path: Path, records: Sequence[Record]) -> None:
@@ -69,14 +77,6 @@ class FacilitatorApp(App[None]):
     TITLE = "Facilitator console"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = actions.bindings(actions.APP)
-
-    class FolderChanged(Message):
-        """Another console's file changed: the merged records of the whole session folder."""
-
-        def __init__(self, records: dict[tuple[str, str], Record], warnings: list[str]) -> None:
-            super().__init__()
-            self.records = records
-            self.warnings = warnings
 
     def __init__(
         self,
@@ -109,6 +109,10 @@ class FacilitatorApp(App[None]):
         log = os.environ.get(SAVE_LOG_ENV)
         self.save_log: Path | None = Path(log) if log else None
         """Test hook: ids of records confirmed on disk, appended after each durable write."""
+        self.ticks_clock = session.role != "notes"
+        """Whether the tick advances the clock (auto-advance); a note-taker's console shows
+        the facilitator's clock as saved and never moves it itself."""
+        self._views: list[MessagePump] = []
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal, reading a paste whole (see ``ui_terminal``)."""
@@ -133,6 +137,7 @@ class FacilitatorApp(App[None]):
             self.notify(self.startup_message, timeout=6)
         for warning in self.session.warnings:
             self.notify(warning, severity="warning", timeout=10)
+        self.set_interval(TICK_SECONDS, self.tick)
         self.call_after_refresh(self.after_first_frame)
 
     async def after_first_frame(self) -> None:
@@ -163,20 +168,13 @@ class FacilitatorApp(App[None]):
         if starts_closed(server, self.session):
             await self.close_form()
         self.form_url = server.url
-        self.screen.post_message(self.FormStarted(server.url))
+        self.session_changed()  # the header shows the address
         from console.widgets.board_panel import BoardPanel
 
         for panel in self.screen.query(BoardPanel):
             add_source = getattr(panel, "add_source", None)
             if callable(add_source):
                 add_source(intake_source(server, self.session))
-
-    class FormStarted(Message):
-        """The built-in form is serving at ``url``."""
-
-        def __init__(self, url: str) -> None:
-            super().__init__()
-            self.url = url
 
     def action_show_form_link(self) -> None:
         if not self.form_url:
@@ -223,6 +221,10 @@ class FacilitatorApp(App[None]):
 
     async def action_set_form_open(self, open: bool) -> None:
         """Close the question form for now, or reopen it (form link screen, command palette)."""
+        await self.set_form_open(open)
+
+    async def set_form_open(self, open: bool) -> None:
+        """Close the question form for now, or reopen it, and say how it stands."""
         from console.intake import IntakeError
 
         form = self.form
@@ -261,13 +263,53 @@ class FacilitatorApp(App[None]):
                 continue
             fresh = [w for w in read.warnings if w not in seen_warnings]
             seen_warnings.update(fresh)
-            self.post_message(self.FolderChanged(read.records, fresh))
+            self.post_message(FolderChanged(read.records, fresh))
 
-    def on_facilitator_app_folder_changed(self, message: FolderChanged) -> None:
+    @on(FolderChanged)
+    def folder_changed(self, message: FolderChanged) -> None:
         for warning in message.warnings:
             self.notify(warning, severity="warning", timeout=10)
         if self.session.apply_folder(message.records):
-            self.screen.post_message(message)
+            self.session_changed()
+
+    # -- the views' news: one coalescing message, to every view that follows the session ---
+    def follow_session(self, view: MessagePump) -> None:
+        """Post ``SessionChanged`` to ``view`` whenever the session may have moved, for as
+        long as it is mounted (views call this from ``on_mount``)."""
+        self._views.append(view)
+
+    def session_changed(self) -> None:
+        """Tell every following view that the session may have moved.
+
+        Each view gets its own message (it does not bubble), queued behind what it is
+        doing; a view with one still queued keeps only the newest (``can_replace``).
+        Views that were removed are forgotten here.
+        """
+        self._views = [v for v in self._views if v.is_attached and v.is_running]
+        for view in self._views:
+            view.post_message(SessionChanged())
+
+    def tick(self) -> None:
+        """The clock tick, every ``TICK_SECONDS``: let time pass, then tell the views.
+
+        Auto-advance may move the clock on (saved, and the bell rings); the views redraw
+        only what moved (an idle board is not repainted).
+        """
+        if self.ticks_clock:
+            events, record = self.session.tick()
+            if record is not None:
+                self.save_clock(record)
+            if events:
+                self.bell()
+        self.session_changed()
+
+    @work(exit_on_error=False, group="save")
+    async def save_clock(self, record: Record) -> None:
+        """Save a clock record, then the session facts it implies (started, finished)."""
+        ok = await self.persist(record)
+        changes = self.session.session_changes()
+        if ok and changes:
+            await asyncio.to_thread(self.session.folder.update_info, **changes)
 
     def watch_theme(self, theme: str) -> None:
         if self.is_running and theme != self.settings.theme:
@@ -281,6 +323,12 @@ class FacilitatorApp(App[None]):
         batch = [records] if isinstance(records, Record) else list(records)
         if not batch:
             return True
+        try:
+            return await self._write(batch)
+        finally:  # saved or not, the records changed the session in memory
+            self.session_changed()
+
+    async def _write(self, batch: list[Record]) -> bool:
         if self.writer is None:
             self.notify("Read-only console: nothing is saved.", severity="warning")
             return False
@@ -361,3 +409,7 @@ class FacilitatorApp(App[None]):
         if self.writer is not None:
             await self.writer.close()
         self.session.close()
+
+
+_HOST: type[Host] = FacilitatorApp
+"""mypy checks here that the App implements what screens and widgets ask of it."""

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from console import actions
+from console.host import host_of
 from console.session.form_host import form_state_line, qr_text
 
 
@@ -50,7 +51,7 @@ class FormLinkScreen(ModalScreen[None]):
 
     def show_state(self) -> None:
         """Say whether the form is open, and offer the key that changes it."""
-        form = getattr(self.app, "form", None)
+        form = host_of(self).form
         is_open = True if form is None else bool(form.open)
         reason = None if form is None else form.closed_reason
         state = self.query_one("#form-state", Label)
@@ -60,8 +61,8 @@ class FormLinkScreen(ModalScreen[None]):
         self.query_one("#form-hint", Label).update(f"c copy link · {change} · escape back")
 
     def action_copy(self) -> None:
-        self.app.action_copy_form_link()  # type: ignore[attr-defined]
+        host_of(self).copy_text(self.url, what="Form link")
 
     async def action_set_form_open(self, open: bool) -> None:
-        await self.app.action_set_form_open(open)  # type: ignore[attr-defined]
+        await host_of(self).set_form_open(open)
         self.show_state()

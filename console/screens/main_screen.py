@@ -1,4 +1,9 @@
-"""The main console screen: run of show, countdown, talking points, board and notes regions."""
+"""The main console screen: run of show, countdown, talking points, board and notes regions.
+
+The screen composes and turns clock keys into calls on the session; it owns no timer and
+refreshes nothing by hand: the header, the clock pane and the panels follow the session
+themselves (``SessionChanged``), and a clock key ends by telling them (``session_changed``).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,16 @@ from collections.abc import Callable
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from console import actions
-from console.app import FacilitatorApp
 from console.clock.model import ClockError, Phase
-from console.clock.view import countdown, rebase_notice, timeline
+from console.clock.view import rebase_notice
+from console.host import host_of
 from console.session.live import ClockStep, LiveSession
-from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
-from console.widgets.countdown import Countdown
-from console.widgets.segment_brief import SegmentBrief
+from console.widgets.clock_pane import ClockPane
 from console.widgets.session_header import SessionHeader
 
 
@@ -35,16 +38,9 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
-        with Horizontal(id="top"):
-            with Vertical(id="timeline-pane") as pane:
-                pane.border_title = "Run of show"
-                yield AgendaTimeline()
-            with VerticalScroll(id="now-pane") as now:
-                now.border_title = "Now"
-                yield Countdown()
-                yield SegmentBrief()
+        yield ClockPane(id="top")
         with Horizontal(id="bottom"):
-            if self.app.defer_panels:  # type: ignore[attr-defined]
+            if host_of(self).defer_panels:
                 yield _slot("Questions", "board-region")
                 yield _slot("Notes", "notes-region")
             else:
@@ -73,90 +69,32 @@ class MainScreen(Screen[None]):
                 await slot.remove()
             await bottom.mount(BoardPanel(id="board-region"), NotesPanel(id="notes-region"))
 
-    def on_mount(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        header = self.query_one(SessionHeader)
-        role = "" if session.role == "facilitator" else f" · {session.role}: {session.author}"
-        header.title = f"{session.agenda.title}{role}"
-        self.refresh_view()
-        self.set_interval(1.0, self.on_tick)
-
-    # ------------------------------------------------------------------ view
-    def refresh_view(self) -> None:
-        app = self.app
-        session = app.session  # type: ignore[attr-defined]
-        clock = session.clock
-        tz = session.agenda.tz
-        now = app.now()  # type: ignore[attr-defined]
-        header = self.query_one(SessionHeader)
-        header.wall_clock = now.astimezone(tz).strftime("%H:%M:%S")
-        header.projected_end = clock.projected_end().astimezone(tz).strftime("%H:%M")
-        saved = app.last_saved_at  # type: ignore[attr-defined]
-        header.saved = f"saved {saved.astimezone(tz):%H:%M:%S}" if saved else ""
-        self.query_one(AgendaTimeline).set_rows(
-            [TimelineRow(r.title, r.when, r.length, r.delta, r.state) for r in timeline(clock, tz)]
-        )
-        view = countdown(clock, tz)
-        cd = self.query_one(Countdown)
-        cd.time_text, cd.state, cd.caption = view.time_text, view.state, view.caption
-        segment = session.agenda.segments[clock.current_index or 0]
-        heading, points = "Talking points", segment.talking_points
-        if segment.prompts and not segment.talking_points:
-            heading, points = "Discussion prompts", segment.prompts
-        elif segment.prompts:
-            points = (*segment.talking_points, *segment.prompts)
-        self.query_one(SegmentBrief).show(segment.title, segment.kind, heading, points)
-
-    async def on_tick(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        events, record = session.tick()
-        if record is not None:
-            self.save(record)
-        if events:
-            self.app.bell()
-        self.refresh_view()
-
-    def on_facilitator_app_folder_changed(self, _message: object) -> None:
-        self.refresh_view()
-        from console.widgets.board_panel import BoardPanel
-        from console.widgets.notes_panel import NotesPanel
-
-        # Messages posted to the screen do not reach its widgets: hand them the news. There
-        # are none until the deferred panels are mounted.
-        for board in self.query(BoardPanel):
-            board.catch_up()
-        for notes in self.query(NotesPanel):
-            notes.poll()
-
-    def on_facilitator_app_form_started(self, message: FacilitatorApp.FormStarted) -> None:
-        self.query_one(SessionHeader).form_address = message.url
-
     # ------------------------------------------------------------------ actions
     CLOCK_ONLY = actions.facilitator_only(actions.CLOCK)
     """The clock keys: shown disabled on a console that does not run the clock."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        session = self.app.session  # type: ignore[attr-defined]
+        session = host_of(self).session
         if action in self.CLOCK_ONLY and not session.runs_clock:
             return None  # shown disabled: a note-taker follows the facilitator's clock
         return True
 
     def run_clock(self, step: Callable[[LiveSession], ClockStep]) -> bool:
         """Run one clock operation and save what it changed; False (and said) if refused."""
-        session = self.app.session  # type: ignore[attr-defined]
+        host = host_of(self)
         try:
-            _events, record = step(session)
+            _events, record = step(host.session)
         except (ClockError, PermissionError) as exc:
             self.notify(str(exc), severity="warning")
             return False
         if record is not None:
-            self.save(record)
-        self.refresh_view()
+            host.save_clock(record)
+        host.session_changed()
         return True
 
     def action_start_session(self) -> None:
         if self.run_clock(LiveSession.start):
-            session = self.app.session  # type: ignore[attr-defined]
+            session = host_of(self).session
             if notice := rebase_notice(session.clock, session.agenda.tz):
                 self.notify(notice, timeout=10)
 
@@ -204,35 +142,24 @@ class MainScreen(Screen[None]):
         )
 
     def finish_session(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
+        host = host_of(self)
+        session = host.session
         record = None
         if session.clock.phase in (Phase.RUNNING, Phase.PAUSED):
             _events, record = session.finish()
         if record is not None:
-            self.save(record)
+            host.save_clock(record)
         self.mark_finished()
-        self.refresh_view()
+        host.session_changed()
 
     @work(exit_on_error=False, group="session-info")
     async def mark_finished(self) -> None:
         import asyncio
 
-        session = self.app.session  # type: ignore[attr-defined]
-        now = self.app.now()  # type: ignore[attr-defined]
+        host = host_of(self)
+        session = host.session
         changes = session.session_changes()
-        changes.setdefault("finished_at", now)  # ended before it was started: finished now
+        changes.setdefault("finished_at", host.now())  # ended before it was started: now
         await asyncio.to_thread(session.folder.update_info, **changes)
-        await self.app.close_form()  # type: ignore[attr-defined]
+        await host.close_form()
         self.notify("Session finished. The question form now says so.")
-
-    @work(exit_on_error=False, group="save")
-    async def save(self, record: object) -> None:
-        import asyncio
-
-        app = self.app
-        ok = await app.persist(record)  # type: ignore[attr-defined]
-        session = app.session  # type: ignore[attr-defined]
-        changes = session.session_changes()
-        if ok and changes:
-            await asyncio.to_thread(session.folder.update_info, **changes)
-        self.refresh_view()

@@ -7,6 +7,7 @@ facilitator's private theme tags, and the asker's name only when they agreed to 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -14,6 +15,8 @@ from textual.widgets import Static
 
 from console import actions
 from console.board.question import Question
+from console.host import host_of
+from console.messages import SessionChanged
 
 PRESENTER_TEXT_LIMIT = 1_000
 
@@ -53,11 +56,13 @@ class PresenterScreen(Screen[None]):
             yield Static(Text(""), id="presenter-question", markup=False)
 
     def on_mount(self) -> None:
+        host_of(self).follow_session(self)
         self.refresh_view()
-        self.set_interval(1.0, self.refresh_view)
 
+    @on(SessionChanged)
     def refresh_view(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
+        """Show the segment and the live question as they are now."""
+        session = host_of(self).session
         agenda = session.agenda
         clock = session.clock
         index = clock.current_index

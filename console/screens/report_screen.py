@@ -18,13 +18,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, LoadingIndicator, Markdown, Select, Static
 
 from console import actions
+from console.host import host_of
 from console.report.build import build_report
 from console.report.render_markdown import render_markdown
 from console.report.write import FORMATS, default_name, write_report
 from console.system.clipboard import ClipboardResult, copy_to_desktop, describe
 
 if TYPE_CHECKING:
-    from console.app import FacilitatorApp
     from console.report.model import ReportData
 
 PREVIEW_LIMIT = 25
@@ -54,10 +54,6 @@ class ReportScreen(Screen[None]):
         self.preview = ""
         self.saved: list[Path] = []
 
-    @property
-    def facilitator_app(self) -> FacilitatorApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         with Horizontal(id="report-bar"):
             yield Select(
@@ -82,7 +78,7 @@ class ReportScreen(Screen[None]):
     # ------------------------------------------------------------------ state
     @property
     def reports_dir(self) -> Path:
-        return self.facilitator_app.session.folder.path / "reports"
+        return host_of(self).session.folder.path / "reports"
 
     @property
     def chosen_format(self) -> str:
@@ -132,9 +128,9 @@ class ReportScreen(Screen[None]):
     # ------------------------------------------------------------------ workers
     @work(thread=True, exit_on_error=False, exclusive=True, group="report-build")
     def build(self) -> None:
-        app = self.facilitator_app
+        host = host_of(self)
         try:
-            data = build_report(app.session.folder, now=app.now())
+            data = build_report(host.session.folder, now=host.now())
             preview = render_markdown(data, limit=PREVIEW_LIMIT)
         except Exception as exc:  # a damaged folder: say so, keep the console running
             self.app.call_from_thread(self._failed, f"The report could not be built: {exc}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 from textual import on
@@ -39,6 +39,8 @@ from console.feeds.cache import FeedCache
 from console.feeds.config import SourceConfig
 from console.feeds.errors import FeedError
 from console.feeds.poller import FeedPoller, FeedUpdate
+from console.host import host_of
+from console.messages import SessionChanged
 from console.store import Record
 from console.system.heap import BIG_CHANGE, keep_long_lived
 from console.widgets.feed_status import FeedStatus
@@ -71,7 +73,6 @@ STATUS_FILTERS: dict[str, frozenset[str] | None] = {
 """What ``f`` cycles through; "open" is new + queued + live."""
 
 FOLLOW_CACHE_SECONDS = 1.0
-WATCH_SECONDS = 0.5
 CACHE_WRITE_DELAY = 2.0
 """Seconds between a feed change and the rewrite of the feed cache (bursts coalesce)."""
 SEEN_AFTER_SECONDS = 0.4
@@ -159,7 +160,7 @@ class BoardPanel(Vertical):
     # ---------------------------------------------------------------- set-up
     @property
     def session(self) -> LiveSession:
-        return cast("LiveSession", self.app.session)  # type: ignore[attr-defined]
+        return host_of(self).session
 
     @property
     def polls(self) -> bool:
@@ -192,7 +193,7 @@ class BoardPanel(Vertical):
             self.run_worker(
                 self._follow_cache(), group="feed", exit_on_error=False, name="feed cache follower"
             )
-        self.set_interval(WATCH_SECONDS, self._watch)
+        host_of(self).follow_session(self)
 
     def on_resize(self) -> None:
         narrow = self.size.width < self.NARROW_BELOW
@@ -231,7 +232,7 @@ class BoardPanel(Vertical):
             config,
             deliver,
             transport=self.transport,
-            now=self.app.now,  # type: ignore[attr-defined]
+            now=host_of(self).now,
             initial=self.feeds.initial(label),
         )
         self.pollers[label] = poller
@@ -309,7 +310,7 @@ class BoardPanel(Vertical):
         """Quitting inside the delay still leaves the newest feed on disk."""
         if self._cache_dirty and hasattr(self, "feeds"):
             questions, kept, where = self.feeds.cache_contents()
-            at = self.app.now()  # type: ignore[attr-defined]
+            at = host_of(self).now()
             with contextlib.suppress(OSError):
                 write_cache(self.cache, questions, where, at, kept=kept)
 
@@ -319,7 +320,7 @@ class BoardPanel(Vertical):
             while self._cache_dirty:
                 self._cache_dirty = False
                 questions, kept, where = self.feeds.cache_contents()
-                at = self.app.now()  # type: ignore[attr-defined]
+                at = host_of(self).now()
                 try:
                     await asyncio.to_thread(
                         write_cache, self.cache, questions, where, at, kept=kept
@@ -352,17 +353,18 @@ class BoardPanel(Vertical):
         self._show_status()
 
     def catch_up(self) -> bool:
-        """Show changes made elsewhere (another console's decisions, a reloaded file) at once;
-        the screen calls this when the session folder changed. Cheap when nothing moved.
-        True when the list was redrawn."""
+        """Show changes made elsewhere (another console's decisions, a reloaded file) at once.
+        Cheap when nothing moved. True when the list was redrawn."""
         if self.session.board.version == self.painted_version:
             return False
         self.repaint()
         return True
 
-    def _watch(self) -> None:
-        """The clock moving changes the status words ("6 min left"); a board that moved
-        without a folder message (a feed cache replay) is caught here too."""
+    @on(SessionChanged)
+    def session_changed(self) -> None:
+        """The session may have moved (a folder read, a save, the clock tick): redraw the
+        list only if the board moved; else refresh the status words, which follow the clock
+        ("6 min left") and are not redrawn when unchanged."""
         if not self.catch_up():
             self._show_status()
 
@@ -471,7 +473,7 @@ class BoardPanel(Vertical):
     def _save(self, records: Sequence[Record]) -> None:
         if records:
             self.run_worker(
-                self.app.persist(list(records)),  # type: ignore[attr-defined]
+                host_of(self).persist(list(records)),
                 group="board-save",
                 exit_on_error=False,
             )

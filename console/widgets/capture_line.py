@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from rich.text import Text
 from textual import events, on
@@ -24,6 +24,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from console import actions
+from console.host import host_of
 from console.notes.markers import complete_theme, parse_markers
 from console.notes.notebook import KINDS, NOTE_LIMIT
 from console.text.clean import clean_text
@@ -238,8 +239,7 @@ class CaptureLine(Vertical):
 
     def _today(self) -> date:
         """Today by the app's injected clock (relative due dates such as ``+3d``)."""
-        now = getattr(self.app, "now", None)
-        return (now() if callable(now) else datetime.now(UTC)).date()
+        return host_of(self).now().date()
 
     # ----------------------------------------------------------------- events
     @on(Input.Changed, "#capture-input")

@@ -1,9 +1,10 @@
 """The free-form notepad of the segment in play: Markdown, saved while the note-taker types.
 
 A keystroke only restarts a timer. When typing pauses (``SAVE_DELAY``), the text becomes a
-record in memory and a worker hands it to ``app.persist``, which writes on the store's own
-thread: the event loop never waits on the disk. A segment change and the widget's unmount
-(quitting) save at once, so nothing typed waits for a timer that will never fire.
+record in memory and a worker hands it to ``persist`` (the App's, through ``host_of``),
+which writes on the store's own thread: the event loop never waits on the disk. A segment
+change and the widget's unmount (quitting) save at once, so nothing typed waits for a timer
+that will never fire. The notepad follows the segment in play by itself (``SessionChanged``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.css.query import NoMatches
@@ -19,11 +21,13 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 from textual.worker import Worker
 
+from console.host import host_of
+from console.messages import SessionChanged
 from console.notes.notebook import NoteTooLong
 from console.store import Record
 
 if TYPE_CHECKING:
-    from console.app import FacilitatorApp
+    from console.session.live import LiveSession
 
 SAVE_DELAY = 0.4
 """Seconds of quiet before the notepad saves (the issue allows at most 0.5 s)."""
@@ -41,6 +45,15 @@ def markdown_language() -> str | None:
         return "markdown" if get_language("markdown") is not None else None
     except Exception:  # a broken grammar install: plain text is still a notepad
         return None
+
+
+def notepad_segment(session: LiveSession, last: str | None) -> str | None:
+    """The segment whose notepad to show: the one in play, else the last one, else the first."""
+    if session.segment_id is not None:
+        return session.segment_id
+    if last is not None:
+        return last
+    return session.agenda.segments[0].id if session.agenda.segments else None
 
 
 class Notepad(Vertical):
@@ -63,10 +76,6 @@ class Notepad(Vertical):
         self._loading = False
         self._area: TextArea | None = None
 
-    @property
-    def facilitator(self) -> FacilitatorApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Static("", id="notepad-status", markup=False)
         area = TextArea(
@@ -80,6 +89,8 @@ class Notepad(Vertical):
         self.border_title = "Notepad"
         if self.language is None:
             self.border_subtitle = "plain text (no Markdown grammar installed)"
+        host_of(self).follow_session(self)
+        self.follow_segment()
 
     @property
     def area(self) -> TextArea:
@@ -92,6 +103,15 @@ class Notepad(Vertical):
         return self._timer is not None
 
     # ------------------------------------------------------------- segments
+    @on(SessionChanged)
+    def follow_segment(self) -> None:
+        """Show the notepad of the segment in play (the last one shown between segments)."""
+        session = host_of(self).session
+        segment = notepad_segment(session, self.segment_id)
+        if segment is not None:
+            titles = {s.id: s.title for s in session.agenda.segments}
+            self.show_segment(segment, titles.get(segment, segment))
+
     def show_segment(self, segment_id: str, title: str) -> None:
         """Switch to another segment's notepad, saving the current one first."""
         if segment_id == self.segment_id:
@@ -99,7 +119,7 @@ class Notepad(Vertical):
         self.save_now()
         self.segment_id = segment_id
         self.border_title = f"Notepad · {title}"
-        text = self.facilitator.session.notebook.notepad(segment_id)
+        text = host_of(self).session.notebook.notepad(segment_id)
         self._saved_text = text
         self._loading = True
         self.area.load_text(text)
@@ -133,7 +153,7 @@ class Notepad(Vertical):
         text = self._area.text
         if text == self._saved_text:
             return None
-        session = self.facilitator.session
+        session = host_of(self).session
         if session.read_only:
             self._say("Read-only console: the notepad is not saved.", problem=True)
             return None
@@ -147,12 +167,13 @@ class Notepad(Vertical):
         return record
 
     async def _write(self, record: Record) -> None:
-        ok = await self.facilitator.persist(record)
+        host = host_of(self)
+        ok = await host.persist(record)
         if not ok:
             self._say("NOT SAVED (see the message)", problem=True)
         else:
-            tz = self.facilitator.session.agenda.tz
-            self._say(f"saved {self.facilitator.now().astimezone(tz):%H:%M:%S}")
+            tz = host.session.agenda.tz
+            self._say(f"saved {host.now().astimezone(tz):%H:%M:%S}")
 
     async def flush_pending(self) -> None:
         """Save what is typed now and wait until every notepad write is on disk.
@@ -166,7 +187,7 @@ class Notepad(Vertical):
             with contextlib.suppress(Exception):
                 await worker.wait()
         if record is not None:
-            await self.facilitator.persist(record)
+            await host_of(self).persist(record)
 
     async def on_unmount(self) -> None:
         await self.flush_pending()

@@ -1,11 +1,12 @@
 """The note panes: capture line, filter, one list per kind (and, for the facilitator, the notepad).
 
 The panel turns intent into calls on ``session.notebook`` and hands the records it returns
-to ``app.persist`` in a worker: Enter never waits on the disk, and a row shows ``…`` until
-its record is on disk (``!`` if the write failed). Other consoles' entries arrive through
-the notebook (the app merges the folder); the panel notices the notebook's version change
-and asks it which entries changed since the version it shows, so one remote change costs
-one row (added, redrawn or removed in place), not a pass over 5,000 entries.
+to the App's ``persist`` in a worker: Enter never waits on the disk, and a row shows ``…``
+until its record is on disk (``!`` if the write failed). Other consoles' entries arrive
+through the notebook (the app merges the folder and posts ``SessionChanged``); the panel
+notices the notebook's version change and asks it which entries changed since the version
+it shows, so one remote change costs one row (added, redrawn or removed in place), not a
+pass over 5,000 entries.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from console import actions
+from console.host import host_of
+from console.messages import SessionChanged
 from console.notes.notebook import KINDS, NOTE_LIMIT, Note, NoteTooLong, split_text
 from console.store import Record
 from console.widgets.capture_line import KIND_LABELS, CaptureInput, CaptureLine, split_prefix
@@ -27,7 +30,6 @@ from console.widgets.notepad import Notepad
 from console.widgets.notes_list import NoteFilter, NotesList, first_line, parse_filter
 
 if TYPE_CHECKING:
-    from console.app import FacilitatorApp
     from console.session.live import LiveSession
 
 PANE_TITLES: dict[str, str] = {
@@ -40,15 +42,6 @@ FILTER_DELAY = 0.2
 """Seconds of quiet in the filter box before the lists are filtered again."""
 COUNT_DELAY = 0.3
 """Tab counts are recounted once per burst of changes, off the Enter-to-saved path."""
-
-
-def notepad_segment(session: LiveSession, last: str | None) -> str | None:
-    """The segment whose notepad to show: the one in play, else the last one, else the first."""
-    if session.segment_id is not None:
-        return session.segment_id
-    if last is not None:
-        return last
-    return session.agenda.segments[0].id if session.agenda.segments else None
 
 
 class NotesPanel(Vertical):
@@ -88,12 +81,8 @@ class NotesPanel(Vertical):
 
     # ----------------------------------------------------------------- access
     @property
-    def facilitator(self) -> FacilitatorApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def session(self) -> LiveSession:
-        return self.facilitator.session
+        return host_of(self).session
 
     @property
     def capture(self) -> CaptureLine:
@@ -133,14 +122,13 @@ class NotesPanel(Vertical):
     def on_mount(self) -> None:
         self.border_title = "Notes"
         self.refresh_lists()
-        self.follow_segment()
-        self.set_interval(1.0, self.poll)
+        host_of(self).follow_session(self)
 
+    @on(SessionChanged)
     def poll(self) -> None:
-        """Catch up with other consoles' entries and with the segment in play."""
+        """Catch up with other consoles' entries (nothing to do when the notebook is as shown)."""
         if self.session.notebook.version != self._version:
             self.catch_up()
-        self.follow_segment()
 
     def catch_up(self) -> None:
         """Apply the entries changed since the lists were last brought up to date, row by row.
@@ -153,17 +141,6 @@ class NotesPanel(Vertical):
         if changed:
             self._place([notebook.get(note_id) for note_id in changed])
             self._label_tabs()
-
-    def follow_segment(self) -> None:
-        if not self.notepad_tab:
-            return
-        pad = self.query_one("#panel-notepad", Notepad)
-        segment = notepad_segment(self.session, pad.segment_id)
-        if segment is not None:
-            pad.show_segment(segment, self._segment_title(segment))
-
-    def on_facilitator_app_folder_changed(self, _message: object) -> None:
-        self.poll()
 
     # ------------------------------------------------------------------ lists
     def refresh_lists(self) -> None:
@@ -254,7 +231,8 @@ class NotesPanel(Vertical):
 
     @work(exit_on_error=False, group="notes-save")
     async def save(self, records: list[Record], note_ids: list[str]) -> None:
-        ok = await self.facilitator.persist(records)
+        host = host_of(self)
+        ok = await host.persist(records)
         notebook = self.session.notebook
         for note_id in note_ids:
             if ok:
@@ -264,7 +242,7 @@ class NotesPanel(Vertical):
             self._show_one(notebook.get(note_id))
         if ok and note_ids and not self.capture.input.value:  # keep a preview on show
             tz = self.session.agenda.tz
-            self.capture.say(f"saved {self.facilitator.now().astimezone(tz):%H:%M:%S}")
+            self.capture.say(f"saved {host.now().astimezone(tz):%H:%M:%S}")
 
     # ---------------------------------------------------------------- capture
     @on(CaptureLine.Submitted)
@@ -415,7 +393,7 @@ class NotesPanel(Vertical):
                 themes=session.notebook.themes,
                 segments=[(s.id, s.title) for s in session.agenda.segments],
                 questions=[(q.key, q.text) for q in session.board.questions()],
-                today=self.facilitator.now().astimezone(session.agenda.tz).date(),
+                today=host_of(self).now().astimezone(session.agenda.tz).date(),
                 on_save=on_save,
                 tz=session.agenda.tz,
             )
@@ -482,4 +460,4 @@ class NotesPanel(Vertical):
         """Save the notepad now and wait for every write of the panes (quit, tests)."""
         if self.notepad_tab:
             await self.query_one("#panel-notepad", Notepad).flush_pending()
-        await self.facilitator.settle()
+        await host_of(self).settle()

@@ -43,7 +43,7 @@ def test_main_screen_with_a_board(snap_compare: Any, tmp_path: Path, size: tuple
         await pilot.pause(0.6)  # let the first row count as seen, so nothing moves later
         await app.settle()
         app.last_saved_at = None
-        app.screen.refresh_view()
+        app.session_changed()
         await pilot.pause()
 
     try:

@@ -69,12 +69,14 @@ async def test_overtime_shows_a_word_not_only_colour(tmp_path: Path) -> None:
         await pilot.press("s")
         first = app.session.agenda.segments[0]
         now.advance(first.minutes * 60 - 30)
-        await app.screen.on_tick()
+        app.tick()
+        await pilot.pause()
         cd = app.screen.query_one(Countdown)
         assert cd.state == "wrap up"
         assert cd.has_class("-wrap-up")
         now.advance(95)
-        await app.screen.on_tick()
+        app.tick()
+        await pilot.pause()
         assert cd.state == "overtime"
         assert cd.time_text == "-01:05"
         assert "OVERTIME" in str(cd.query_one("#countdown-state").render())
@@ -204,7 +206,8 @@ async def test_before_the_start_the_countdown_says_how_far_the_start_is(tmp_path
         await pilot.pause()
         assert _countdown_lines(app) == ("WAITING · starts in 5 min", "")
         now.advance(17 * 60)  # twelve minutes late, still idle
-        await app.screen.on_tick()
+        app.tick()
+        await pilot.pause()
         cd = app.screen.query_one(Countdown)
         assert cd.time_text == "-12:00"
         assert _countdown_lines(app) == ("WAITING · today 15:30, 12 min late", "")

@@ -11,6 +11,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import Input, TabbedContent
 
 from console.app import FacilitatorApp
+from console.messages import FolderChanged
 from console.store.records import Record
 from console.widgets.capture_line import CaptureInput
 from console.widgets.notes_list import NotesList
@@ -218,7 +219,7 @@ async def test_folder_changes_from_the_app_reach_the_panel(tmp_path: Path) -> No
         panel = app.screen.query_one(NotesPanel)
         notes = panel.notes_list("note")
         merged = {r.key: r for r in [entry("far", "Sam", 3, kind="note", text="[b]x[/b]")]}
-        app.post_message(FacilitatorApp.FolderChanged(merged, []))
+        app.post_message(FolderChanged(merged, []))
         await pilot.pause()  # the screen hands the message on: no wait for the 1 s check
         assert "far" in notes.shown_ids
         assert notes.shown_ids == ids(app, "note") == table_ids(notes)

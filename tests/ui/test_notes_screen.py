@@ -150,7 +150,7 @@ async def test_a_note_takers_countdown_says_a_far_start_in_full_at_80x24(tmp_pat
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        line = app.screen.query_one("#notes-countdown")
+        line = app.screen.query_one("#clock-line")
         words = " ".join(str(line.render()).split())
         assert "planned for Wed 17 Dec 2025" in words and "days ago)" in words, words
         assert line.size.height >= 2  # wrapped, not cut at the pane's edge

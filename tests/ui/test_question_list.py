@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from console import app as app_module
 from console.board.model import Board
+from console.messages import FolderChanged
 from console.widgets import board_panel as board_panel_module
 from console.widgets.question_board import QuestionBoard
 from tests.ui.board_helpers import BEFORE_START, focus_row, fq, panel, row_text, seed, table
@@ -99,7 +101,7 @@ async def test_empty_list_says_so_and_text_is_never_markup(tmp_path: Path) -> No
 async def test_another_consoles_decision_shows_without_waiting_for_the_watch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(board_panel_module, "WATCH_SECONDS", 3600.0)  # only the message counts
+    monkeypatch.setattr(app_module, "TICK_SECONDS", 3600.0)  # only the message counts
     app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
     questions = [fq(1), fq(2)]
     seed(app, questions)
@@ -109,7 +111,7 @@ async def test_another_consoles_decision_shows_without_waiting_for_the_watch(
         other = Board("other-console", lambda: BEFORE_START)
         other.update_feed("form", questions, None)
         records = other.queue("form:2")
-        app.post_message(app.FolderChanged({r.key: r for r in records}, []))
+        app.post_message(FolderChanged({r.key: r for r in records}, []))
         await pilot.pause()
         assert "queued" in row_text(table(app), "form:2")
         assert panel(app).painted_version == app.session.board.version

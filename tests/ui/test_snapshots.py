@@ -38,10 +38,10 @@ def test_main_screen_in_overtime(snap_compare: Any, tmp_path: Path, size: tuple[
         await pilot.press("s")
         await pilot.press("n")
         now.advance(16 * 60 + 5)
-        await app.screen.on_tick()
+        app.tick()
         await app.settle()
         app.last_saved_at = None  # "saved hh:mm:ss" is real time-of-write: keep it out
-        app.screen.refresh_view()
+        app.session_changed()
         from console.widgets.board_panel import BoardPanel
 
         app.screen.query_one(BoardPanel).repaint()  # its own timer would do it, some time

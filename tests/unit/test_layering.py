@@ -15,8 +15,15 @@ import tomli_w
 
 import console
 
-UI_PREFIXES = ("console.app", "console.screens", "console.widgets", "console.ui_")
-UI_PREFIXES = (*UI_PREFIXES, "console.actions")  # every key of the UI (Textual bindings)
+UI_PREFIXES = (
+    "console.actions",  # every key of the UI (Textual bindings)
+    "console.app",
+    "console.host",
+    "console.messages",
+    "console.screens",
+    "console.widgets",
+    "console.ui_",
+)
 
 
 def core_modules() -> list[str]:

@@ -492,7 +492,7 @@ class BoardPanel(Vertical):
             self.action_moderate("go_live")
 
     def action_answer(self) -> None:
-        from console.screens.question_prompt import AnswerNoteScreen
+        from console.screens.answer_note import AnswerNoteScreen
 
         key = self._current()
         if key is None:
@@ -506,7 +506,7 @@ class BoardPanel(Vertical):
         self.app.push_screen(AnswerNoteScreen(q.text, q.answer_note), done)
 
     def action_tag(self) -> None:
-        from console.screens.question_prompt import ChoiceScreen
+        from console.screens.choice import ChoiceScreen
 
         key = self._current()
         if key is None:
@@ -526,7 +526,7 @@ class BoardPanel(Vertical):
         self.app.push_screen(ChoiceScreen("Tag with a theme (toggles)", items), done)
 
     def action_merge(self) -> None:
-        from console.screens.question_prompt import ChoiceScreen
+        from console.screens.choice import ChoiceScreen
 
         key = self._current()
         if key is None:
@@ -548,7 +548,7 @@ class BoardPanel(Vertical):
         self.app.push_screen(ChoiceScreen("Merge this question into…", items), done)
 
     def action_add_question(self) -> None:
-        from console.screens.question_prompt import AddQuestionScreen, ManualQuestion
+        from console.screens.add_question import AddQuestionScreen, ManualQuestion
 
         def done(result: ManualQuestion | None) -> None:
             if result is None:
@@ -596,7 +596,7 @@ class BoardPanel(Vertical):
         self.repaint()
 
     def action_theme_filter(self) -> None:
-        from console.screens.question_prompt import ChoiceScreen
+        from console.screens.choice import ChoiceScreen
 
         items = [("", "All themes"), *((t.id, t.label) for t in self.session.agenda.themes)]
 

@@ -26,7 +26,7 @@ from textual.widgets import Input, Static
 from console import actions
 from console.host import host_of
 from console.notes.markers import complete_theme, parse_markers
-from console.notes.notebook import KINDS, NOTE_LIMIT
+from console.notes.notebook import KINDS, NOTE_LIMIT, split_text
 from console.text.clean import clean_text
 
 KIND_LABELS: dict[str, str] = {
@@ -54,6 +54,38 @@ def split_prefix(line: str, default_kind: str) -> CaptureRequest:
     if stripped and stripped[0] in PREFIXES:
         return CaptureRequest(PREFIXES[stripped[0]], stripped[1:].strip(), True)
     return CaptureRequest(default_kind, line.strip(), False)
+
+
+@dataclass(frozen=True, slots=True)
+class PasteOffer:
+    """What to offer for a paste the line refused: the entries it would make, and the
+    question (and its yes button) to ask before adding them."""
+
+    kind: str
+    parts: list[str]
+    question: str
+    yes: str
+
+
+def paste_offer(text: str, default_kind: str) -> PasteOffer:
+    """Several lines become one entry with its lines kept; more than an entry holds is split
+    at paragraph and line breaks into several (nothing is cut)."""
+    request = split_prefix(text, default_kind)
+    label = KIND_LABELS[request.kind].lower()
+    if len(request.text) > NOTE_LIMIT:
+        parts = split_text(request.text, NOTE_LIMIT)
+        question = (
+            f"The pasted text has {len(request.text):,} characters; one entry holds at most "
+            f"{NOTE_LIMIT:,}. Add it as {len(parts)} {label} entries, split at paragraph "
+            "and line breaks? Nothing is cut."
+        )
+        return PasteOffer(request.kind, parts, question, f"Add {len(parts)} entries")
+    lines = request.text.count("\n") + 1
+    question = (
+        f"The pasted text has {lines} lines. Add it as one {label} entry with its lines "
+        "kept? (The capture line holds one line; the notepad takes longer text.)"
+    )
+    return PasteOffer(request.kind, [request.text], question, "Add as one entry")
 
 
 def placeholder_for(kind: str) -> str:

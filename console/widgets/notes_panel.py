@@ -23,21 +23,16 @@ from textual.widgets import Input, Static, TabbedContent, TabPane
 from console import actions
 from console.host import host_of
 from console.messages import SessionChanged
-from console.notes.notebook import KINDS, NOTE_LIMIT, Note, NoteTooLong, split_text
+from console.notes.notebook import KINDS, Note, NoteTooLong
 from console.store import Record
-from console.widgets.capture_line import KIND_LABELS, CaptureInput, CaptureLine, split_prefix
+from console.widgets.capture_line import CaptureInput, CaptureLine, paste_offer
 from console.widgets.notepad import Notepad
 from console.widgets.notes_list import NoteFilter, NotesList, first_line, parse_filter
+from console.widgets.notes_tabs import PANE_TITLES, TabCounts
 
 if TYPE_CHECKING:
     from console.session.live import LiveSession
 
-PANE_TITLES: dict[str, str] = {
-    "concern": "Concerns",
-    "action": "Actions",
-    "resource": "Resources",
-    "note": "Notes",
-}
 FILTER_DELAY = 0.2
 """Seconds of quiet in the filter box before the lists are filtered again."""
 COUNT_DELAY = 0.3
@@ -67,10 +62,7 @@ class NotesPanel(Vertical):
         self.notepad_tab = notepad_tab
         self._version = -1
         """The notebook's version the lists show (every change up to it is on screen)."""
-        self._counted: dict[str, tuple[str, bool]] = {}
-        """(kind, open) of every entry not deleted, for the tab counts."""
-        self._totals: dict[str, int] = dict.fromkeys(KINDS, 0)
-        self._open_actions = 0
+        self._counts = TabCounts()
         self._states: dict[str, str] = {}
         self._filter = NoteFilter()
         self._filter_problems: list[str] = []
@@ -150,11 +142,9 @@ class NotesPanel(Vertical):
         """
         notebook = self.session.notebook
         by_kind: dict[str, list[Note]] = {k: [] for k in KINDS}
-        self._counted = {}
-        self._totals = dict.fromkeys(KINDS, 0)
-        self._open_actions = 0
+        self._counts.reset()
         for note in notebook.notes():
-            self._count(note)
+            self._counts.count(note)
             if self._filter.match(note):
                 by_kind[note.kind].append(note)
         for kind, notes in by_kind.items():
@@ -167,7 +157,7 @@ class NotesPanel(Vertical):
         upserts: dict[str, list[tuple[Note, str]]] = {k: [] for k in KINDS}
         drops: dict[str, list[str]] = {k: [] for k in KINDS}
         for note in notes:
-            self._count(note)
+            self._counts.count(note)
             visible = not note.deleted and self._filter.match(note)
             for kind, lst in self._lists.items():
                 if visible and kind == note.kind:
@@ -178,33 +168,15 @@ class NotesPanel(Vertical):
             if upserts[kind] or drops[kind]:
                 lst.patch(upserts[kind], drops[kind])
 
-    def _count(self, note: Note) -> None:
-        """Keep the tab counts right for one entry (its old kind and state taken off first)."""
-        old = self._counted.pop(note.id, None)
-        if old is not None:
-            self._totals[old[0]] -= 1
-            self._open_actions -= old[1]
-        if not note.deleted:
-            self._counted[note.id] = (note.kind, note.open)
-            self._totals[note.kind] += 1
-            self._open_actions += note.open
-
     def _label_tabs(self) -> None:
         tabs = self.query_one(TabbedContent)
-        totals, open_actions = self._totals, self._open_actions
         shown = {kind: lst.row_count for kind, lst in self._lists.items()}
-        for kind in KINDS:
-            count = f"{shown[kind]}/{totals[kind]}" if self._filter.active else str(totals[kind])
-            extra = f", {open_actions} open" if kind == "action" and open_actions else ""
-            label = f"{PANE_TITLES[kind]} {count}{extra}"
+        filtered = self._filter.active
+        for kind, label in self._counts.labels(shown, filtered).items():
             tab = tabs.get_tab(f"pane-{kind}")
             if str(tab.label) != label:
                 tab.label = label
-        words = (
-            [f"{sum(shown.values())} of {sum(totals.values())} shown"]
-            if self._filter.active
-            else []
-        )
+        words = self._counts.shown_words(shown, filtered)
         self.query_one("#notes-filter-status", Static).update(
             " · ".join(words + self._filter_problems)
         )
@@ -281,33 +253,16 @@ class NotesPanel(Vertical):
         event.stop()
         from console.screens.confirm import ConfirmScreen
 
-        request = split_prefix(event.text, self.capture.kind)
-        label = KIND_LABELS[request.kind].lower()
-        if len(request.text) > NOTE_LIMIT:
-            parts = split_text(request.text, NOTE_LIMIT)
-            question = (
-                f"The pasted text has {len(request.text):,} characters; one entry holds at most "
-                f"{NOTE_LIMIT:,}. Add it as {len(parts)} {label} entries, split at paragraph "
-                "and line breaks? Nothing is cut."
-            )
-            yes = f"Add {len(parts)} entries"
-        else:
-            parts = [request.text]
-            lines = request.text.count("\n") + 1
-            question = (
-                f"The pasted text has {lines} lines. Add it as one {label} entry with its lines "
-                "kept? (The capture line holds one line; the notepad takes longer text.)"
-            )
-            yes = "Add as one entry"
+        offer = paste_offer(event.text, self.capture.kind)
         self.capture.say("Paste not in the line yet: answer the question.", "warning")
 
         def answered(ok: bool | None) -> None:
             if ok:
-                self._add_many(parts, request.kind)
+                self._add_many(offer.parts, offer.kind)
             else:
                 self.capture.say("Paste not added.", "warning")
 
-        self.app.push_screen(ConfirmScreen(question, yes=yes), answered)
+        self.app.push_screen(ConfirmScreen(offer.question, yes=offer.yes), answered)
 
     def _add_many(self, parts: list[str], kind: str) -> None:
         if self.session.read_only:

@@ -74,12 +74,11 @@ async def main(out: Path) -> None:
             ]:
                 _note, record = session.notebook.add(line, kind, session.segment_id, key)
                 await app.persist(record)
-            await app.screen.on_tick()
-            app.screen.post_message(app.FolderChanged({}, []))
+            app.tick()
             await pilot.pause(0.5)
             await app.settle()
             app.last_saved_at = None
-            app.screen.refresh_view()
+            app.session_changed()  # every view re-reads the session (the header: not saved)
             await pilot.pause(0.3)
             app.save_screenshot(str(out / "main-120x40.svg"))
             from console.widgets.question_board import QuestionBoard

@@ -4,7 +4,7 @@ Each question source is one long-lived worker (group ``feed``) running ``FeedPol
 its updates come back as a message that coalesces (a flood of updates is one repaint). The
 facilitator's console writes the feed cache; note-takers and read-only consoles follow that
 file instead of polling the form. Every action goes through ``session.board`` and its records
-through ``app.persist``; nothing here opens a file or a socket itself.
+through the App's ``persist`` (``host_of(self)``); nothing here opens a file or a socket itself.
 """
 
 from __future__ import annotations

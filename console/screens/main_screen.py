@@ -8,6 +8,7 @@ themselves (``SessionChanged``), and a clock key ends by telling them (``session
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -19,9 +20,13 @@ from console import actions
 from console.clock.model import ClockError, Phase
 from console.clock.view import rebase_notice
 from console.host import host_of
+from console.screens.note_dialogs import ask_about_paste, edit_entry
 from console.session.live import ClockStep, LiveSession
 from console.widgets.clock_pane import ClockPane
 from console.widgets.session_header import SessionHeader
+
+if TYPE_CHECKING:
+    from console.widgets.notes_panel import NotesPanel
 
 
 def _slot(title: str, region_id: str) -> Static:
@@ -68,6 +73,13 @@ class MainScreen(Screen[None]):
             for slot in slots:
                 await slot.remove()
             await bottom.mount(BoardPanel(id="board-region"), NotesPanel(id="notes-region"))
+
+    # The notes panel (mounted after the first frame, imported late) asks for its dialogs.
+    def on_notes_panel_paste_offered(self, event: NotesPanel.PasteOffered) -> None:
+        ask_about_paste(self, event)
+
+    def on_notes_panel_edit_requested(self, event: NotesPanel.EditRequested) -> None:
+        edit_entry(self, event)
 
     # ------------------------------------------------------------------ actions
     CLOCK_ONLY = actions.facilitator_only(actions.CLOCK)

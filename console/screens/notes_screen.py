@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from console import actions
+from console.screens.note_dialogs import ask_about_paste, edit_entry
 from console.widgets.board_panel import BoardPanel
 from console.widgets.clock_pane import ClockPane
 from console.widgets.notepad import Notepad
@@ -49,6 +50,12 @@ class NotesScreen(Screen[None]):
 
     def on_notes_panel_focus_notepad(self, _message: object) -> None:
         self.query_one("#screen-notepad", Notepad).area.focus()
+
+    def on_notes_panel_paste_offered(self, event: NotesPanel.PasteOffered) -> None:
+        ask_about_paste(self, event)
+
+    def on_notes_panel_edit_requested(self, event: NotesPanel.EditRequested) -> None:
+        edit_entry(self, event)
 
     def action_notes(self, what: str) -> None:
         self.query_one(NotesPanel).action_notes(what)

@@ -6,7 +6,9 @@ until its record is on disk (``!`` if the write failed). Other consoles' entries
 through the notebook (the app merges the folder and posts ``SessionChanged``); the panel
 notices the notebook's version change and asks it which entries changed since the version
 it shows, so one remote change costs one row (added, redrawn or removed in place), not a
-pass over 5,000 entries.
+pass over 5,000 entries. The panel opens no screens: it asks its screen with a message
+(``PasteOffered``, ``EditRequested``) and takes the answer (``paste_answered``,
+``save_edit``); ``console.screens.note_dialogs`` opens the dialogs for either screen.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from console.host import host_of
 from console.messages import SessionChanged
 from console.notes.notebook import KINDS, Note, NoteTooLong
 from console.store import Record
-from console.widgets.capture_line import CaptureInput, CaptureLine, paste_offer
+from console.widgets.capture_line import CaptureInput, CaptureLine, PasteOffer, paste_offer
 from console.widgets.notepad import Notepad
 from console.widgets.notes_list import NoteFilter, NotesList, first_line, parse_filter
 from console.widgets.notes_tabs import PANE_TITLES, TabCounts
@@ -54,6 +56,32 @@ class NotesPanel(Vertical):
 
     class FocusNotepad(Message):
         """The panel has no notepad of its own: the screen should focus its notepad."""
+
+    class PasteOffered(Message):
+        """A paste the capture line refused: the screen asks ``offer.question`` and answers
+        with ``control.paste_answered(offer, ok)`` (a widget opens no screens)."""
+
+        def __init__(self, panel: NotesPanel, offer: PasteOffer) -> None:
+            super().__init__()
+            self.panel = panel
+            self.offer = offer
+
+        @property
+        def control(self) -> NotesPanel:
+            return self.panel
+
+    class EditRequested(Message):
+        """The user asked to edit ``note`` (theirs): the screen opens the editor and hands
+        its changes to ``control.save_edit(note.id, changes)``."""
+
+        def __init__(self, panel: NotesPanel, note: Note) -> None:
+            super().__init__()
+            self.panel = panel
+            self.note = note
+
+        @property
+        def control(self) -> NotesPanel:
+            return self.panel
 
     def __init__(
         self, *, notepad_tab: bool = True, id: str | None = None, classes: str | None = None
@@ -251,18 +279,16 @@ class NotesPanel(Vertical):
     @on(CaptureInput.PasteRefused)
     def _paste(self, event: CaptureInput.PasteRefused) -> None:
         event.stop()
-        from console.screens.confirm import ConfirmScreen
-
         offer = paste_offer(event.text, self.capture.kind)
         self.capture.say("Paste not in the line yet: answer the question.", "warning")
+        self.post_message(self.PasteOffered(self, offer))
 
-        def answered(ok: bool | None) -> None:
-            if ok:
-                self._add_many(offer.parts, offer.kind)
-            else:
-                self.capture.say("Paste not added.", "warning")
-
-        self.app.push_screen(ConfirmScreen(offer.question, yes=offer.yes), answered)
+    def paste_answered(self, offer: PasteOffer, ok: bool | None) -> None:
+        """The screen's answer to ``PasteOffered``: add the entries, or say nothing was."""
+        if ok:
+            self._add_many(offer.parts, offer.kind)
+        else:
+            self.capture.say("Paste not added.", "warning")
 
     def _add_many(self, parts: list[str], kind: str) -> None:
         if self.session.read_only:
@@ -322,8 +348,7 @@ class NotesPanel(Vertical):
         self._show_one(notebook.get(note.id))
 
     def open_editor(self, note: Note) -> None:
-        from console.screens.note_editor import NoteEditor
-
+        """Ask the screen for the editor of one of this author's entries (``EditRequested``)."""
         if note.author != self.session.author:
             self.notify(
                 f"This entry is {note.author}'s; only they can change it.",
@@ -331,28 +356,18 @@ class NotesPanel(Vertical):
                 markup=False,
             )
             return
-        session = self.session
+        self.post_message(self.EditRequested(self, note))
 
-        def on_save(changes: dict[str, Any]) -> str | None:
-            try:
-                record = session.notebook.edit(note.id, **changes)
-            except (PermissionError, ValueError, KeyError) as exc:
-                return str(exc)
-            self._stage([record], [note.id])
-            self._show_one(session.notebook.get(note.id))
-            return None
-
-        self.app.push_screen(
-            NoteEditor(
-                note,
-                themes=session.notebook.themes,
-                segments=[(s.id, s.title) for s in session.agenda.segments],
-                questions=[(q.key, q.text) for q in session.board.questions()],
-                today=host_of(self).now().astimezone(session.agenda.tz).date(),
-                on_save=on_save,
-                tz=session.agenda.tz,
-            )
-        )
+    def save_edit(self, note_id: str, changes: dict[str, Any]) -> str | None:
+        """The editor's changes to one entry: staged for saving, or the problem to show."""
+        notebook = self.session.notebook
+        try:
+            record = notebook.edit(note_id, **changes)
+        except (PermissionError, ValueError, KeyError) as exc:
+            return str(exc)
+        self._stage([record], [note_id])
+        self._show_one(notebook.get(note_id))
+        return None
 
     # ---------------------------------------------------------------- actions
     def action_notes(self, what: str) -> None:

@@ -154,3 +154,33 @@ async def test_a_note_takers_countdown_says_a_far_start_in_full_at_80x24(tmp_pat
         words = " ".join(str(line.render()).split())
         assert "planned for Wed 17 Dec 2025" in words and "days ago)" in words, words
         assert line.size.height >= 2  # wrapped, not cut at the pane's edge
+
+
+async def test_a_note_takers_screen_opens_the_panes_dialogs(tmp_path: Path) -> None:
+    """The panel asks its screen for the editor and the paste question (it opens no screens)."""
+    from textual import events
+
+    from console.screens.confirm import ConfirmScreen
+    from console.screens.note_editor import NoteEditor
+
+    now = FakeNow(BEFORE_START)
+    sid = _facilitator_session(tmp_path, now)
+    app = make_app(
+        tmp_path / "data", tmp_path / "cfg", now, role="notes", author="Sam", session=sid
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one(CaptureInput)
+        box.post_message(events.Paste("first line\nsecond line"))
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await app.settle()
+        (note,) = app.session.notebook.notes()
+        assert note.text == "first line\nsecond line"
+        app.screen.query_one(NotesPanel).open_editor(note)
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)

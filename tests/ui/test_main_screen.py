@@ -13,7 +13,7 @@ from console.clock.model import Phase
 from console.store import list_sessions
 from console.widgets.countdown import Countdown
 from console.widgets.session_header import SessionHeader
-from tests.ui.helpers import FakeNow, make_app
+from tests.ui.helpers import FakeNow, make_app, until
 
 # 3:25 p.m. in New York on the default agenda's day: five minutes before the start.
 BEFORE_START = datetime(2025, 12, 17, 20, 25, tzinfo=UTC)
@@ -70,13 +70,13 @@ async def test_overtime_shows_a_word_not_only_colour(tmp_path: Path) -> None:
         first = app.session.agenda.segments[0]
         now.advance(first.minutes * 60 - 30)
         app.tick()
-        await pilot.pause()
         cd = app.screen.query_one(Countdown)
+        await until(lambda: cd.state != "on time", pilot)  # the face follows the tick
         assert cd.state == "wrap up"
         assert cd.has_class("-wrap-up")
         now.advance(95)
         app.tick()
-        await pilot.pause()
+        await until(lambda: cd.state != "wrap up", pilot)
         assert cd.state == "overtime"
         assert cd.time_text == "-01:05"
         assert "OVERTIME" in str(cd.query_one("#countdown-state").render())
@@ -207,8 +207,8 @@ async def test_before_the_start_the_countdown_says_how_far_the_start_is(tmp_path
         assert _countdown_lines(app) == ("WAITING · starts in 5 min", "")
         now.advance(17 * 60)  # twelve minutes late, still idle
         app.tick()
-        await pilot.pause()
         cd = app.screen.query_one(Countdown)
+        await until(lambda: cd.time_text != "05:00", pilot)  # the face follows the tick
         assert cd.time_text == "-12:00"
         assert _countdown_lines(app) == ("WAITING · today 15:30, 12 min late", "")
         await pilot.press("s")

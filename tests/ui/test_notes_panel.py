@@ -257,7 +257,7 @@ async def test_the_editor_links_any_question_and_segment(tmp_path: Path) -> None
         (note,) = app.session.notebook.notes()
         panel = app.screen.query_one(NotesPanel)
         panel.open_editor(note)
-        await pilot.pause()
+        await until(lambda: isinstance(app.screen, NoteEditor), pilot)  # the screen opens it
         editor = app.screen
         assert isinstance(editor, NoteEditor)
         last = app.session.agenda.segments[-1]
@@ -392,7 +392,7 @@ async def test_an_oversized_paste_is_refused_and_can_be_split(tmp_path: Path) ->
         box.focus()
         box.value = "kept"
         box.post_message(events.Paste(paragraph))
-        await pilot.pause()
+        await until(lambda: isinstance(app.screen, ConfirmScreen), pilot)  # the screen asks
         assert isinstance(app.screen, ConfirmScreen)
         assert f"{NOTE_LIMIT:,}" in app.screen.question
         await pilot.press("escape")
@@ -400,7 +400,7 @@ async def test_an_oversized_paste_is_refused_and_can_be_split(tmp_path: Path) ->
         assert app.session.notebook.notes() == []
         assert box.value == "kept"  # nothing was cut into the line
         box.post_message(events.Paste(paragraph))
-        await pilot.pause()
+        await until(lambda: isinstance(app.screen, ConfirmScreen), pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await app.settle()

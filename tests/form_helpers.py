@@ -88,7 +88,7 @@ class Participant:
         return match.group(1)
 
     async def vote(self, qid: str) -> int:
-        data = {"csrf": await self.csrf("questions"), "question": qid}
+        data = {"csrf": await self.csrf(), "question": qid}  # any page's token serves
         response = await self.http.post(
             self.url + "vote", data=data, headers={"Origin": self.url.rstrip("/")}
         )

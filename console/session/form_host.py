@@ -30,6 +30,7 @@ from console.feeds.config import SourceConfig
 if TYPE_CHECKING:
     from console.intake.server import IntakeServer
     from console.session.form_plan import FormPlan
+    from console.session.form_sync import FormTarget
     from console.session.live import LiveSession
     from console.session.source_choice import SourceChoice
 
@@ -108,6 +109,13 @@ def intake_source(server: IntakeServer, session: LiveSession) -> SourceConfig:
         interval_seconds=1.0,
         wait_seconds=20.0,
     )
+
+
+def intake_target(server: IntakeServer, session: LiveSession) -> FormTarget:
+    """Where ``FormSync`` pushes the decisions for the in-process form."""
+    from console.session.form_sync import FormTarget
+
+    return FormTarget(intake_source(server, session).url, server.token)
 
 
 def qr_text(url: str) -> str:

@@ -26,6 +26,7 @@ API for the App (all blocking, with deadlines: call them from a thread worker)::
     handle = start_or_attach(session)   # FormHandle(url, token, port, attached, ...)
     handle.source(tz)                   # the board's intake source for it
     handle.target()                     # the FormSync target for it
+    handle.set_open(False, "ended")     # close (or reopen) it, kept across restarts
     handle.stop()                       # at the end: stops the form (participants' pages go)
 
 ``start_or_attach`` raises ``FormPortTaken`` (its message says which port, that participants
@@ -106,6 +107,26 @@ class FormHandle:
     def target(self) -> FormTarget:
         """Where ``FormSync`` pushes the decisions."""
         return FormTarget(self.api_url, self.token)
+
+    def set_open(self, open: bool, reason: str = "ended") -> bool:
+        """Close the form (``reason``: ``ended``, or ``closed`` for now) or reopen it, through
+        its API (``POST /api/session``); the form keeps the state across restarts. Returns
+        the state now in effect; ``FormProcessError`` in plain words when it fails."""
+        try:
+            with httpx.Client(timeout=CHECK_DEADLINE_S * 3, follow_redirects=False) as http:
+                answer = http.post(
+                    self.api_url + "api/session",
+                    json={"open": open, "reason": reason},
+                    headers={"Authorization": f"Bearer {self.token}"},
+                )
+            state = answer.json().get("open")
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            raise FormProcessError(f"the question form did not answer ({exc})") from None
+        if answer.status_code != 200 or not isinstance(state, bool):
+            raise FormProcessError(
+                f"the question form could not change its state ({answer.status_code})"
+            )
+        return state
 
     def stop(self, timeout: float = STOP_DEADLINE_S) -> None:
         """Stop the form (SIGTERM: it finishes its writes and releases its folder)."""

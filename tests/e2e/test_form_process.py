@@ -154,6 +154,10 @@ async def test_a_started_form_is_found_again_and_a_taken_port_is_refused(
         async with httpx.AsyncClient() as http:
             health = await http.get(handle.api_url + "healthz")
         assert health.json() == {"status": "ok"}
+        assert handle.set_open(False, "closed") is False
+        async with httpx.AsyncClient() as http:
+            assert "closed" in (await http.get(handle.url)).text.lower()
+        assert handle.set_open(True) is True
         info = json.loads((handle.folder / "form-info.json").read_text())
         assert info["title"] == live.agenda.title and info["when"]
         handle.stop()

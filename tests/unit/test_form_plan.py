@@ -15,7 +15,7 @@ import pytest
 
 from console.app import FacilitatorApp
 from console.cli import main
-from console.session.form_host import make_server, prepare_form
+from console.session.form_host import intake_target, make_server, prepare_form
 from console.session.form_link import LinkError, make_link
 from console.session.form_plan import FormPlan, choose_plan, saved_plan
 from console.session.live import LiveSession
@@ -198,6 +198,8 @@ async def test_the_in_process_form_serves_on_the_saved_port(tmp_path: Path) -> N
         await server.start()
         try:
             assert server.port == port and server.url == f"http://127.0.0.1:{port}/"
+            target = intake_target(server, live)
+            assert (target.url, target.token) == (server.url, server.token)
         finally:
             await server.stop()
     finally:

@@ -69,14 +69,8 @@ def make_server(session: LiveSession) -> IntakeServer:
 
 
 def held_at(session: LiveSession) -> datetime | None:
-    """When the session is held, if not at its agenda's date: the real start of a clock rebased
-    on it, or now for one that will be (see ``RunOfShow.would_rebase``); None otherwise."""
-    clock = session.clock
-    if clock.rebased_from is not None:
-        return clock.planned_start
-    if clock.would_rebase():
-        return session.now()
-    return None
+    """When the session is held, if not at its agenda's date (``LiveSession.held_at``)."""
+    return session.held_at()
 
 
 def starts_closed(server: IntakeServer, session: LiveSession) -> bool:

@@ -321,10 +321,9 @@ def _start(
 
 def _write_info(session: LiveSession, folder: Path) -> None:
     from console.intake.config import form_info_from_agenda
-    from console.session.form_host import held_at
     from console.store import atomic_write_bytes
 
-    info = form_info_from_agenda(session.agenda, held_at(session))
+    info = form_info_from_agenda(session.agenda, session.held_at())
     payload = json.dumps(asdict(info), ensure_ascii=False, indent=2) + "\n"
     atomic_write_bytes(folder / INFO_FILE, payload.encode("utf-8"))
 

@@ -113,6 +113,16 @@ class LiveSession:
                 self.board.apply(record)
         return changed or before != (self.board.version, self.notebook.version)
 
+    def held_at(self) -> datetime | None:
+        """When the session is held, if not at its agenda's date: the real start of a clock
+        rebased on it, or now for one that will be (see ``RunOfShow.would_rebase``); None
+        otherwise. The question form shows this date to participants."""
+        if self.clock.rebased_from is not None:
+            return self.clock.planned_start
+        if self.clock.would_rebase():
+            return self.now()
+        return None
+
     @property
     def segment_id(self) -> str | None:
         """The segment in play (None before the start and after the finish)."""

@@ -13,6 +13,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 SEGMENT_KINDS = ("opening", "overview", "questions", "discussion", "update", "break", "closing")
+PARTICIPANT_LISTS = ("screened", "open")
+"""What participants see of each other's questions: ``screened`` (only what the facilitator
+publishes; the default) or ``open`` (every question at once, unless hidden)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,12 @@ class QuestionSource:
     token_env: str | None = None
     """Name of the environment variable holding the token; the token never sits in a file."""
     form_id: str | None = None
+    participant_list: str = "screened"
+    """The participants' list mode (``PARTICIPANT_LISTS``): ``screened`` by default, because a
+    school's weak spot should not be public before a person looks."""
+    held_words: tuple[str, ...] = ()
+    """Words that hold a question for the facilitator (it waits for publishing in both
+    modes); none by default."""
 
 
 @dataclass(frozen=True, slots=True)

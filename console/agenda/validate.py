@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from console.agenda.errors import AgendaError, Problem
 from console.agenda.model import (
     DEFAULT_THEMES,
+    PARTICIPANT_LISTS,
     SEGMENT_KINDS,
     Agenda,
     QuestionSource,
@@ -47,7 +48,16 @@ SEGMENT_KEYS = (
     "prompts",
     "auto_advance",
 )
-QUESTION_KEYS = ("source", "preset", "map", "interval_seconds", "token_env", "form_id")
+QUESTION_KEYS = (
+    "source",
+    "preset",
+    "map",
+    "interval_seconds",
+    "token_env",
+    "form_id",
+    "participant_list",
+    "held_words",
+)
 MAP_FIELDS = ("text", "asker", "email", "submitted_at", "votes", "topic", "id", "items")
 QUESTION_PRESETS = (
     "google-forms",
@@ -67,6 +77,7 @@ DEFAULT_KIND = "discussion"
 DESCRIPTION_LIMIT = 4_000
 MAX_MINUTES = 24 * 60
 MIN_INTERVAL, MAX_INTERVAL = 1.0, 3600.0
+HELD_WORD_LIMIT = 80
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -366,6 +377,8 @@ class _Checker(TableReader):
                 " not the token itself",
             )
         form_id = self.text(table, "form_id", where, ctx)
+        participant_list = self.participant_list(table, where, ctx)
+        held_words = self.held_words(table, where, ctx)
         return QuestionSource(
             url=url,
             preset=preset,
@@ -373,7 +386,36 @@ class _Checker(TableReader):
             interval_seconds=15.0 if interval is None else interval,
             token_env=token_env,
             form_id=form_id,
+            participant_list=participant_list,
+            held_words=held_words,
         )
+
+    def participant_list(self, table: dict[str, Any], where: KeyPath, ctx: str) -> str:
+        mode = self.text(table, "participant_list", where, ctx, limit=SLUG_LIMIT)
+        if mode is None:
+            return PARTICIPANT_LISTS[0]
+        if mode not in PARTICIPANT_LISTS:
+            self.add(
+                (*where, "participant_list"),
+                f"unknown participant_list {show(mode)}{suggest(mode, PARTICIPANT_LISTS)};"
+                f" expected one of: {', '.join(PARTICIPANT_LISTS)} (screened: others see a"
+                " question once you publish it; open: at once, unless you hide it)",
+            )
+            return PARTICIPANT_LISTS[0]
+        return mode
+
+    def held_words(self, table: dict[str, Any], where: KeyPath, ctx: str) -> tuple[str, ...]:
+        words = self.string_list(table, "held_words", where, ctx)
+        out: list[str] = []
+        for word in words:
+            if len(word) > HELD_WORD_LIMIT:
+                self.add(
+                    (*where, "held_words"),
+                    f'"held_words" item is too long (at most {HELD_WORD_LIMIT} characters)',
+                )
+            elif word.casefold() not in {w.casefold() for w in out}:
+                out.append(word)
+        return tuple(out)
 
     def url(self, table: dict[str, Any], where: KeyPath, ctx: str) -> str | None:
         url = self.text(table, "source", where, ctx, limit=2_000)

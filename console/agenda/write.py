@@ -41,6 +41,10 @@ def agenda_to_dict(agenda: Agenda) -> dict[str, Any]:
     for key, value in (("token_env", source.token_env), ("form_id", source.form_id)):
         if value is not None:
             questions[key] = value
+    if source.participant_list != "screened":
+        questions["participant_list"] = source.participant_list
+    if source.held_words:
+        questions["held_words"] = list(source.held_words)
     return {
         "session": session,
         "themes": {theme.id: theme.label for theme in agenda.themes},

@@ -2,7 +2,9 @@
 
 - model: the board (feed updates, moderation, manual questions)
 - question: one question as the board and the report see it
-- moderation: a decision's record and the transition rules
+- moderation: a decision's record and the transition rules; the participants' states
+- participants: publish, hide, participant answers, what the other participants see
+- answers: the participant answer record (apart from the internal answer note)
 - index, order: the sorted, filtered lists kept up to date by patches
 - feeds: between the feed pollers and the board (labels, cache, status words)
 """

@@ -20,7 +20,7 @@ not rewritten until the facilitator accepts the smaller list (``FeedPoller.accep
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -80,16 +80,7 @@ def unpack(questions: Iterable[FeedQuestion]) -> dict[str, list[FeedQuestion]]:
 
 
 def _with_id(q: FeedQuestion, source_id: str) -> FeedQuestion:
-    return FeedQuestion(
-        source_id=source_id,
-        text=q.text,
-        asker=q.asker,
-        email=q.email,
-        submitted_at=q.submitted_at,
-        votes=q.votes,
-        topic=q.topic,
-        display_name=q.display_name,
-    )
+    return replace(q, source_id=source_id)
 
 
 @dataclass(frozen=True, slots=True)

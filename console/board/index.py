@@ -14,7 +14,9 @@ from itertools import compress, count
 from operator import attrgetter, is_not
 from typing import Any
 
-from console.board.moderation import ROLES, STATUSES, Moderation, text_hash
+from console.board.answers import ANSWER_KIND, ParticipantAnswer
+from console.board.answers import from_record as answer_from_record
+from console.board.moderation import PARTICIPANT_LISTS, ROLES, STATUSES, Moderation, text_hash
 from console.board.order import Selection, Sort
 from console.board.question import (
     MANUAL,
@@ -26,8 +28,9 @@ from console.board.question import (
 )
 from console.feeds.model import FeedQuestion
 from console.store import Record, wins
+from console.text.words import contains_word, word_matcher
 
-_KINDS = ("question", "moderation")
+_KINDS = ("question", "moderation", ANSWER_KIND)
 UNDECIDED = Moderation()
 """The decision of a question nobody has acted on."""
 
@@ -48,9 +51,19 @@ class BoardIndex:
         *,
         role: str = "facilitator",
         themes: Collection[str] | None = None,
+        participant_list: str = "screened",
+        held_words: Iterable[str] = (),
     ) -> None:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        if participant_list not in PARTICIPANT_LISTS:
+            raise ValueError(
+                f"participant_list must be one of {', '.join(PARTICIPANT_LISTS)}, "
+                f"not {participant_list!r}"
+            )
+        self.participant_list = participant_list
+        """What participants see of each other's questions: ``screened`` or ``open``."""
+        self._held = word_matcher(held_words)
         self.author = author
         self.role = role
         self._now = now
@@ -64,6 +77,13 @@ class BoardIndex:
         self._dups: dict[str, set[str]] = {}
         self._live: set[str] = set()
         self._local_seen: set[str] = set()
+        self._answers: dict[str, ParticipantAnswer] = {}
+        """Participant answers by answer id (the live ones; tombstones leave)."""
+        self._answers_of: dict[str, dict[str, ParticipantAnswer]] = {}
+        """Per question key: its participant answers by id."""
+        self._form_votes: dict[str, int] = {}
+        """Votes the form counted for questions the console typed in and published there
+        (form data, not a decision: never a record; the form pusher reports them)."""
         self._views: dict[str, Question] = {}
         self._hay: dict[str, str] = {}
         self._seq: dict[str, int] = {}
@@ -156,7 +176,11 @@ class BoardIndex:
 
     def _worth_keeping(self, key: str) -> bool:
         mod = self._mod.get(key)
-        return (mod is not None and mod.decided) or bool(self._dups.get(key))
+        return (
+            (mod is not None and mod.decided)
+            or bool(self._dups.get(key))
+            or bool(self._answers_of.get(key))
+        )
 
     def feed_of(self, source_label: str) -> tuple[FeedQuestion, ...]:
         """The source's questions the board holds: its last list, then the ones it dropped
@@ -298,6 +322,8 @@ class BoardIndex:
         self._records[record.key] = record
         if record.kind == "moderation":
             self._set_mod(record.id, record)
+        elif record.kind == ANSWER_KIND:
+            self._set_answer(record)
         else:
             key = question_key(MANUAL, record.id)
             if record.deleted or not isinstance(record.data.get("text"), str):
@@ -326,6 +352,19 @@ class BoardIndex:
         else:
             self._live.discard(key)
         self._touch(key)
+
+    def _set_answer(self, record: Record) -> None:
+        old = self._answers.pop(record.id, None)
+        if old is not None:
+            self._answers_of.get(old.question_key, {}).pop(record.id, None)
+            if not self._answers_of.get(old.question_key):
+                self._answers_of.pop(old.question_key, None)
+            self._touch(old.question_key)
+        new = answer_from_record(record)
+        if new is not None:
+            self._answers[record.id] = new
+            self._answers_of.setdefault(new.question_key, {})[record.id] = new
+            self._touch(new.question_key)
 
     def _touch(self, key: str) -> None:
         """Forget the cached view of ``key`` and of the primary its votes count for."""
@@ -405,10 +444,17 @@ class BoardIndex:
         votes = self._own_votes(key) + sum(self._own_votes(d) for d in dups if self._exists(d))
         fq = self._feed.get(key)
         seen = self._is_seen(key, mod)
+        held = contains_word(self._current_text(key), self._held)
+        answers = self._answers_for(key)
         if fq is not None:
-            view = from_feed(key, fq, mod or UNDECIDED, votes, dups, seen)
+            view = from_feed(
+                key, fq, mod or UNDECIDED, votes, dups, seen, held=held, answers=answers
+            )
         else:
-            view = from_manual(key, self._manual[key], mod or UNDECIDED, votes, dups, seen)
+            manual = self._manual[key]
+            view = from_manual(
+                key, manual, mod or UNDECIDED, votes, dups, seen, held=held, answers=answers
+            )
         self._views[key] = view
         self._hay[key] = " ".join(
             part for part in (view.text, view.asker, view.topic, view.answer_note) if part
@@ -422,5 +468,17 @@ class BoardIndex:
         else:
             manual = self._manual.get(key)
             base = carried_votes(manual.data) if manual is not None else 0
+            base += self._form_votes.get(key, 0)
         mod = self._mod.get(key)
         return base + (mod.plus_ones if mod else 0)
+
+    def _answers_for(self, key: str) -> tuple[ParticipantAnswer, ...]:
+        mine = self._answers_of.get(key)
+        if not mine:
+            return ()
+        return tuple(sorted(mine.values(), key=_answer_order))
+
+
+def _answer_order(answer: ParticipantAnswer) -> tuple[float, str]:
+    when = answer.answered_at
+    return (when.timestamp() if when else float("-inf"), answer.id)

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from console.board.index import BoardIndex
 from console.board.moderation import ANSWER_NOTE_LIMIT, ORIGINS, check_transition
+from console.board.participants import ParticipantSide
 from console.board.question import MANUAL, Question, question_key
 from console.feeds.model import NAME_LIMIT, QUESTION_TEXT_LIMIT
 from console.store import Record, new_id
@@ -26,11 +26,13 @@ from console.text.clean import clean_text
 __all__ = ["MANUAL", "Board", "Question", "question_key"]
 
 
-class Board(BoardIndex):
+class Board(ParticipantSide):
     """The moderated question board of one session, for one console.
 
-    Built with ``Board(author, now, role="facilitator"|"notes", themes=...)``; see
-    ``BoardIndex`` for the inputs (``load``, ``apply``, ``update_feed``) and queries.
+    Built with ``Board(author, now, role="facilitator"|"notes", themes=...,
+    participant_list="screened"|"open", held_words=...)``; see ``BoardIndex`` for the inputs
+    (``load``, ``apply``, ``update_feed``) and queries, and ``ParticipantSide`` for publish,
+    hide and participant answers.
     """
 
     # ---------------------------------------------------------------- actions
@@ -48,7 +50,10 @@ class Board(BoardIndex):
             for other in sorted(self._live)
             if other != key and self._exists(other)
         ]
-        out += self._transition(key, "go_live", live_segment_id=segment_id)
+        # Taken live: the participants see what is being answered (screened mode publishes
+        # it; a question the facilitator hid stays hidden).
+        publish = not self._mod_of(key).hidden
+        out += self._transition(key, "go_live", live_segment_id=segment_id, published=publish)
         return out
 
     def answer(self, key: str, note: str = "", segment_id: str | None = None) -> list[Record]:

@@ -22,6 +22,40 @@ ROLES: tuple[str, ...] = ("facilitator", "notes")
 
 ANSWER_NOTE_LIMIT = 4_000
 
+# -- what participants read --------------------------------------------------------------------
+# The one place the board's statuses become the participants' states. The ids are the form's
+# own (``console.intake.formdb.STATES``; a test keeps them in step), the words what its pages say.
+WAITING, NOW_ANSWERING, ANSWERED, FOLLOW_UP, DISMISSED = (
+    "waiting",
+    "now_answering",
+    "answered",
+    "follow_up",
+    "dismissed",
+)
+PARTICIPANT_STATES: dict[str, str] = {
+    "new": WAITING,
+    "queued": WAITING,  # to be taken: for the participant, still waiting
+    "live": NOW_ANSWERING,
+    "answered": ANSWERED,
+    "deferred": FOLLOW_UP,  # "we will follow up"
+    "dismissed": DISMISSED,  # gone from the list; its asker reads "Received"
+}
+PARTICIPANT_WORDS: dict[str, str] = {
+    WAITING: "Waiting",
+    NOW_ANSWERING: "Now answering",
+    ANSWERED: "Answered",
+    FOLLOW_UP: "We will follow up",
+    DISMISSED: "Received (not on the list)",
+}
+"""The states in the words participants read (the form's English), for the console to show."""
+PARTICIPANT_LISTS: tuple[str, ...] = ("screened", "open")
+
+
+def participant_state(status: str) -> str:
+    """The participants' state for a board status (an unknown status reads as waiting)."""
+    return PARTICIPANT_STATES.get(status, WAITING)
+
+
 # action -> (statuses it may start from, status it leads to). ``restore`` is special: it
 # returns to the status the question had before it was dismissed.
 _TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -86,6 +120,10 @@ class Moderation:
     text_hash: str | None = None
     """Fingerprint of the text the decision was taken on (``edited`` compares against it)."""
     carried_over: bool = False
+    published: bool = False
+    """Shown to the other participants (``publish``; also set when the question goes live)."""
+    hidden: bool = False
+    """Kept off the other participants' list (``hide``), in either mode."""
 
     @property
     def decided(self) -> bool:
@@ -102,6 +140,8 @@ class Moderation:
             or self.merged_into is not None
             or self.plus_ones > 0
             or self.carried_over
+            or self.published
+            or self.hidden
         )
 
     @classmethod
@@ -134,6 +174,8 @@ class Moderation:
             seen=data.get("seen") is True,
             text_hash=_str_or_none(data.get("text_hash")),
             carried_over=data.get("carried_over") is True,
+            published=data.get("published") is True,
+            hidden=data.get("hidden") is True,
         )
 
     def to_data(self) -> dict[str, Any]:
@@ -151,4 +193,6 @@ class Moderation:
             "seen": self.seen,
             "text_hash": self.text_hash,
             "carried_over": self.carried_over,
+            "published": self.published,
+            "hidden": self.hidden,
         }

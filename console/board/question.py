@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from console.board.answers import ParticipantAnswer
 from console.board.moderation import ORIGINS, Moderation, text_hash
 from console.feeds.model import FeedQuestion
 from console.store import Record
@@ -56,6 +57,17 @@ class Question:
     plus_ones: int
     added_by: str | None
     """The console author who typed a hand-added question in (``None`` for feed ones)."""
+    published: bool = False
+    """The facilitator published it for the other participants (or it went live)."""
+    hidden: bool = False
+    """The facilitator hid it from the other participants."""
+    held: bool = False
+    """It contains a held word (the form's list or the agenda's): it waits for publishing."""
+    language: str | None = None
+    """The language it was asked in, when the form said (``en``, ``es``)."""
+    participant_answers: tuple[ParticipantAnswer, ...] = ()
+    """Answers for the participants (public or for the asker), oldest first; never the
+    internal ``answer_note``."""
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -89,7 +101,15 @@ def carried_votes(data: dict[str, Any]) -> int:
 
 
 def from_feed(
-    key: str, fq: FeedQuestion, mod: Moderation, votes: int, dups: tuple[str, ...], seen: bool
+    key: str,
+    fq: FeedQuestion,
+    mod: Moderation,
+    votes: int,
+    dups: tuple[str, ...],
+    seen: bool,
+    *,
+    held: bool = False,
+    answers: tuple[ParticipantAnswer, ...] = (),
 ) -> Question:
     return Question(
         key=key,
@@ -115,11 +135,24 @@ def from_feed(
         seen=seen,
         plus_ones=mod.plus_ones,
         added_by=None,
+        published=mod.published,
+        hidden=mod.hidden,
+        held=held or fq.held,
+        language=fq.language,
+        participant_answers=answers,
     )
 
 
 def from_manual(
-    key: str, rec: Record, mod: Moderation, votes: int, dups: tuple[str, ...], seen: bool
+    key: str,
+    rec: Record,
+    mod: Moderation,
+    votes: int,
+    dups: tuple[str, ...],
+    seen: bool,
+    *,
+    held: bool = False,
+    answers: tuple[ParticipantAnswer, ...] = (),
 ) -> Question:
     data = rec.data
     text = data.get("text")
@@ -150,4 +183,8 @@ def from_manual(
         seen=seen,
         plus_ones=mod.plus_ones,
         added_by=rec.author,
+        published=mod.published,
+        hidden=mod.hidden,
+        held=held,
+        participant_answers=answers,
     )

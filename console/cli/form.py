@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
+import os
 import signal
 import sys
 from datetime import UTC, datetime
@@ -85,12 +87,40 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="WORD",
         help="flag questions containing WORD as held (they wait for publishing); repeatable",
     )
+    serve.add_argument(
+        "--extra-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name the form answers to (for example 127.0.0.1 behind a proxy, "
+        "so a console on this machine reaches it); repeatable",
+    )
+    serve.add_argument(
+        "--folder",
+        metavar="PATH",
+        help="keep the form's files in PATH itself (default: <data dir>/intake); the console "
+        "serves a session's form from <session>/intake",
+    )
+    serve.add_argument(
+        "--info",
+        metavar="FILE",
+        help="the page's title, date line and themes as JSON (written by the console)",
+    )
+    serve.add_argument(
+        "--state-file",
+        metavar="FILE",
+        help="once listening, write pid, port and address here (the console reattaches with "
+        "it); removed when the form stops",
+    )
+    serve.add_argument("--ready-fd", type=int, default=None, help=argparse.SUPPRESS)
     serve.set_defaults(handler=run_form_serve)
     form_link.register(actions)
 
 
 def _form_info(args: argparse.Namespace) -> FormInfo:
-    """The page heading: from the agenda when given (imported only then), else plain."""
+    """The page heading: from ``--info``, else the agenda (imported only then), else plain."""
+    if getattr(args, "info", None):
+        return _info_file(Path(args.info))
     if not args.agenda:
         return FormInfo(title=args.title or "Questions for the session")
     try:
@@ -107,6 +137,22 @@ def _form_info(args: argparse.Namespace) -> FormInfo:
     if agenda.date is None:  # an undated agenda: today at its start time (or now, once past)
         return form_info_from_agenda(agenda, agenda.planned_start(datetime.now(UTC)))
     return form_info_from_agenda(agenda)
+
+
+def _info_file(path: Path) -> FormInfo:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        themes = [(str(i), str(label)) for i, label in raw.get("themes") or []]
+        return FormInfo(
+            title=str(raw["title"]),
+            when=str(raw.get("when") or ""),
+            themes=themes,
+            host=str(raw["host"]) if raw.get("host") else None,
+            ask_email=raw.get("ask_email", True) is not False,
+            email_consent=str(raw["email_consent"]) if raw.get("email_consent") else None,
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"cannot read the form's details from {path} ({exc})") from None
 
 
 def _check_args(args: argparse.Namespace) -> str | None:
@@ -132,8 +178,13 @@ def run_form_serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    folder = (
+        Path(args.folder)
+        if getattr(args, "folder", None)
+        else data_dir(getattr(args, "data_dir", None)) / INTAKE_FOLDER
+    )
     config = IntakeConfig(
-        data_dir=data_dir(getattr(args, "data_dir", None)) / INTAKE_FOLDER,
+        data_dir=folder,
         host="0.0.0.0" if args.lan else (args.host or "127.0.0.1"),  # noqa: S104 - asked for
         port=args.port,
         public_url=args.public_url,
@@ -142,9 +193,12 @@ def run_form_serve(args: argparse.Namespace) -> int:
         global_per_minute=args.global_per_minute,
         participant_list=args.mode,
         held_words=tuple(args.held_word),
+        extra_hosts=tuple(getattr(args, "extra_host", None) or ()),
     )
+    state = Path(args.state_file) if getattr(args, "state_file", None) else None
+    ready = getattr(args, "ready_fd", None)
     try:
-        return asyncio.run(_serve(config, info, lan=args.lan))
+        return asyncio.run(_serve(config, info, lan=args.lan, state_file=state, ready_fd=ready))
     except KeyboardInterrupt:
         return 0
     except (IntakeError, ValueError) as exc:
@@ -152,12 +206,26 @@ def run_form_serve(args: argparse.Namespace) -> int:
         return 1
 
 
-async def _serve(config: IntakeConfig, info: FormInfo, *, lan: bool) -> int:
+async def _serve(
+    config: IntakeConfig,
+    info: FormInfo,
+    *,
+    lan: bool,
+    state_file: Path | None = None,
+    ready_fd: int | None = None,
+) -> int:
     from console.intake.server import IntakeServer
 
     server = IntakeServer(config, info)
-    await server.start()
     try:
+        await server.start()
+    finally:
+        if ready_fd is not None and not server.url:  # did not start: say so by closing
+            with contextlib.suppress(OSError):
+                os.close(ready_fd)
+    try:
+        if state_file is not None or ready_fd is not None:
+            _announce(server.port, server.url, config.host, state_file, ready_fd)
         print(f"Question form for “{info.title}” is at {server.url}", flush=True)
         if lan:
             print(
@@ -202,7 +270,49 @@ async def _serve(config: IntakeConfig, info: FormInfo, *, lan: bool) -> int:
         await _until_stopped()
     finally:
         await server.stop()
+        if state_file is not None:
+            _forget_state(state_file)
     return 0
+
+
+def _announce(
+    port: int, url: str, host: str, state_file: Path | None, ready_fd: int | None
+) -> None:
+    """Tell a console where this form listens: the state file it reattaches with (written
+    once listening, atomically), and one line on the pipe it waits on (then closed)."""
+    from console.intake.files import atomic_write_bytes
+
+    state = {
+        "pid": os.getpid(),
+        "port": port,
+        "url": url,
+        "api_url": f"http://127.0.0.1:{port}/",
+        "host": host,
+        "token": "file",  # where the console finds the token: read-token, in the folder
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    line = json.dumps(state).encode()
+    if state_file is not None:
+        atomic_write_bytes(state_file, line + b"\n")
+    if ready_fd is not None:
+        try:
+            os.write(ready_fd, line + b"\n")
+        except OSError:
+            pass  # the console went away while we started: the state file still says it
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(ready_fd)
+
+
+def _forget_state(state_file: Path) -> None:
+    """Remove the state file if it is still this process's (a newer form may own it)."""
+    try:
+        pid = json.loads(state_file.read_text(encoding="utf-8")).get("pid")
+    except (OSError, ValueError, AttributeError):
+        return
+    if pid == os.getpid():
+        with contextlib.suppress(FileNotFoundError):
+            state_file.unlink()
 
 
 def _print_file_limit(limit: FileLimit | None) -> None:

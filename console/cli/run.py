@@ -51,6 +51,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--no-form", action="store_true", help="do not start the built-in question form")
     p.add_argument(
+        "--port",
+        type=int,
+        metavar="P",
+        help="the built-in form's port; kept with the session and reused on resume (default: "
+        "the one kept, else the link 'form link' made, else the first free from 8765)",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="alone: follow the hosted form at URL (token in FACILITATOR_FORM_TOKEN) and push "
+        "decisions there; with --port: the address of your proxy or tunnel in front of the "
+        "local form",
+    )
+    p.add_argument(
         "--set-aside-damaged",
         action="store_true",
         help="if this console's own file cannot be read, move it aside (never deleted) as "
@@ -106,11 +120,21 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if recovery:
         session.warnings.insert(0, recovery)  # shown as the console starts
-    message = " ".join(filter(None, (launch.message, session.carried_summary)))
+    from console.session.form_host import prepare_form
+    from console.session.form_link import LinkError
+
+    try:
+        form = prepare_form(session, source_choice(args), root)
+    except LinkError as exc:
+        session.close()
+        print(f"facilitator: {exc}", file=sys.stderr)
+        return 1
+    for notice in form.notices:  # loudly, before the screen takes the terminal
+        print(f"facilitator: {notice}", file=sys.stderr)
+    message = " ".join(filter(None, (launch.message, session.carried_summary, *form.notices)))
     from console.app import FacilitatorApp
 
-    source = source_choice(args)
-    app = FacilitatorApp(session, settings=settings, message=message, source=source)
+    app = FacilitatorApp(session, settings=settings, message=message, source=form.choice)
     try:
         app.run()
     finally:
@@ -132,6 +156,8 @@ def source_choice(args: argparse.Namespace) -> SourceChoice:
         preset=getattr(args, "preset", None),
         maps=tuple(getattr(args, "map", None) or ()),
         builtin_form=not getattr(args, "no_form", False),
+        port=getattr(args, "port", None),
+        public_url=getattr(args, "public_url", None),
     )
 
 

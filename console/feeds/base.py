@@ -15,6 +15,7 @@ from datetime import datetime, tzinfo
 from console.feeds.errors import FeedFormatError
 from console.feeds.model import (
     EMAIL_LIMIT,
+    LANGUAGE_LIMIT,
     NAME_LIMIT,
     QUESTION_TEXT_LIMIT,
     TOPIC_LIMIT,
@@ -68,6 +69,8 @@ def question(
     votes: int | None = None,
     topic: object = None,
     display_name: bool = True,
+    language: object = None,
+    held: bool = False,
 ) -> FeedQuestion:
     """Build a FeedQuestion with every field cleaned and capped (the boundary, once)."""
     name = clean_text(asker, NAME_LIMIT, single_line=True) if asker is not None else ""
@@ -82,6 +85,10 @@ def question(
         votes=votes,
         topic=subject or None,
         display_name=display_name,
+        language=clean_text(language, LANGUAGE_LIMIT, single_line=True) or None
+        if isinstance(language, str)
+        else None,
+        held=held,
     )
 
 

@@ -15,6 +15,7 @@ QUESTION_TEXT_LIMIT = 2_000
 NAME_LIMIT = 120
 EMAIL_LIMIT = 254
 TOPIC_LIMIT = 80
+LANGUAGE_LIMIT = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +31,13 @@ class FeedQuestion:
     topic: str | None = None
     display_name: bool = True
     """Whether the asker agreed to have their name shown (the built-in form asks)."""
+    language: str | None = None
+    """The language the question was asked in (the built-in form says; ``None``: unknown)."""
+    held: bool = False
+    """The built-in form found one of its held words in it: it waits for publishing."""
 
     def to_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "id": self.source_id,
             "text": self.text,
             "asker": self.asker,
@@ -42,6 +47,11 @@ class FeedQuestion:
             "topic": self.topic,
             "display_name": self.display_name,
         }
+        if self.language is not None:  # only when set: older caches stay byte-identical
+            out["language"] = self.language
+        if self.held:
+            out["held"] = True
+        return out
 
     @classmethod
     def from_json(cls, raw: dict[str, object]) -> FeedQuestion:
@@ -56,4 +66,6 @@ class FeedQuestion:
             votes=votes if isinstance(votes, int) and not isinstance(votes, bool) else None,
             topic=str(raw["topic"]) if raw.get("topic") else None,
             display_name=bool(raw.get("display_name", True)),
+            language=str(raw["language"])[:LANGUAGE_LIMIT] if raw.get("language") else None,
+            held=raw.get("held") is True,
         )

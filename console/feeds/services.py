@@ -364,6 +364,8 @@ def intake_parse(
                 submitted_at=parse_timestamp(raw.get("submitted_at"), zone),
                 display_name=bool(raw.get("display_name", True)),
                 votes=parse_votes(raw.get("votes")),
+                language=raw.get("language"),
+                held=raw.get("held") is True,
             )
         )
     cursor = data.get("cursor")

@@ -7,7 +7,9 @@
 - ``POST /api/decisions`` ``{"mode"?: "screened"|"open", "decisions": [...]}`` the console's
   decisions (idempotent: the same batch twice gives the same result);
 - ``POST /api/questions`` ``{"text": ..., "name"?, "display_name"?, "language"?,
-  "published"?}`` a question the facilitator typed in (heard aloud).
+  "published"?, "id"?}`` a question the facilitator typed in (heard aloud); with an ``id``
+  it is idempotent (the same id again answers ``200`` with the question already stored), so
+  the console can retry a post whose answer it never got without making a second question.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import re
 import uuid
 from typing import Any
 
@@ -32,6 +35,8 @@ from console.intake.submissions import Cursor, StoreWriteError
 from console.intake.visibility import DecisionError, is_held, parse_decisions
 
 MAX_WAIT_S = 30.0
+CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}\Z")
+"""An id the console may give a typed-in question (its own record id)."""
 
 
 def _dumps(value: Any) -> str:
@@ -172,7 +177,12 @@ class ApiRoutes:
         name = clean_text(raw_name, single_line=True) if isinstance(raw_name, str) else ""
         language = data.get("language")
         published = data.get("published", True)
+        client_id = data.get("id")
         problems = []
+        if client_id is not None and (
+            not isinstance(client_id, str) or not CLIENT_ID.match(client_id)
+        ):
+            problems.append("id must be 1 to 200 letters, digits, '_', '.', ':' or '-'")
         if not text or len(text) > QUESTION_LIMIT:
             problems.append(f"text must be 1 to {QUESTION_LIMIT} characters")
         if len(name) > NAME_LIMIT:
@@ -185,9 +195,11 @@ class ApiRoutes:
             return web.json_response({"error": "; ".join(problems)}, status=400)
         store = self.server.store
         assert store is not None
+        if client_id is not None and (have := await self._already(client_id)) is not None:
+            return have
         try:
             item = await store.add(
-                id=uuid.uuid4().hex,
+                id=client_id or uuid.uuid4().hex,
                 text=text,
                 name=name or None,
                 display_name=bool(name) and data.get("display_name", True),
@@ -200,5 +212,20 @@ class ApiRoutes:
                 published=published,
             )
         except StoreWriteError:
+            if client_id is not None and (have := await self._already(client_id)) is not None:
+                return have  # the same post, twice at once: the other one stored it
             return web.json_response({"error": "the question could not be saved"}, status=503)
         return web.json_response(self.to_api(item, None), status=201, dumps=_dumps)
+
+    async def _already(self, qid: str) -> web.Response | None:
+        """The answer to a repeated ``POST /api/questions`` with an id already stored."""
+        store = self.server.store
+        assert store is not None
+        have = await store.get(qid)
+        if have is None:
+            return None
+        if have.origin != CONSOLE:
+            return web.json_response(
+                {"error": "that id belongs to a participant's question"}, status=409
+            )
+        return web.json_response(self.to_api(have, None), status=200, dumps=_dumps)

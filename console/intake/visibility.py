@@ -33,6 +33,7 @@ from console.intake.formdb import (
     Snapshot,
     StoredQuestion,
 )
+from console.text.words import contains_word, word_matcher
 
 RECEIVED = "received"
 """What the asker sees for a question others do not (yet) see."""
@@ -51,17 +52,14 @@ class DecisionError(ValueError):
     """A push the form cannot apply (the whole batch is refused)."""
 
 
-# -- held words ------------------------------------------------------------------------------
+# -- held words (one definition with the board's: console.text.words) -------------------------
 def held_matcher(words: Iterable[str]) -> re.Pattern[str] | None:
     """A case-insensitive whole-word pattern for the held words (None: no list)."""
-    cleaned = sorted({w.strip().casefold() for w in words if w.strip()}, key=len, reverse=True)
-    if not cleaned:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in cleaned) + r")(?!\w)", re.I)
+    return word_matcher(words)
 
 
 def is_held(text: str, matcher: re.Pattern[str] | None) -> bool:
-    return matcher is not None and matcher.search(text) is not None
+    return contains_word(text, matcher)
 
 
 # -- the console's pushes --------------------------------------------------------------------

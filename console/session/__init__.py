@@ -3,6 +3,11 @@
 - live: the open session (agenda, clock, board, notes, own store file)
 - setup: which session to open or create, and the agenda it runs
 - carry_over: open items and questions brought into a follow-up session
-- form_host: starting and describing the built-in question form
+- form_host: starting and describing the built-in question form (in process), the run's
+  form preparation
+- form_plan: the form's link and port, chosen once per session and kept in session.json
+- form_process: the local form as a process of its own, started or reattached to
+- form_sync: pushing the board's decisions to the form
+- form_link: the participants' link made before the session (``form link``)
 - source_choice: the question source named on the command line, typed (no argparse here)
 """

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeAlias
 
+from console.board.answers import ANSWER_KIND
 from console.board.model import Board
 from console.clock.model import ClockError, ClockEvent, Phase
 from console.clock.plan import CLOCK_ID, CLOCK_KIND, planned_segments
@@ -20,6 +21,8 @@ from console.session.setup import Launch
 from console.store import AuthorFile, Record, SessionFolder
 
 FACILITATOR = "facilitator"
+BOARD_KINDS = frozenset({"question", "moderation", ANSWER_KIND})
+"""The record kinds the board takes in (a note-taker's participant answers among them)."""
 
 ClockStep: TypeAlias = tuple[list[ClockEvent], Record | None]
 """What a clock operation did: its events, and the clock's record to save (None if none)."""
@@ -44,7 +47,15 @@ class LiveSession:
         self._clock_rev = 0
         theme_ids = [t.id for t in self.agenda.themes]
         board_role = "facilitator" if self.runs_clock else "notes"
-        self.board = Board(self.author, now, role=board_role, themes=theme_ids)
+        questions = self.agenda.questions
+        self.board = Board(
+            self.author,
+            now,
+            role=board_role,
+            themes=theme_ids,
+            participant_list=questions.participant_list,
+            held_words=questions.held_words,
+        )
         self.notebook = NoteBook(self.author, now, theme_ids)
 
     @property
@@ -98,9 +109,19 @@ class LiveSession:
                 continue  # this console's own records are already applied
             if record.kind in {"note", "notepad"}:
                 self.notebook.apply(record)
-            elif record.kind in {"question", "moderation"}:
+            elif record.kind in BOARD_KINDS:
                 self.board.apply(record)
         return changed or before != (self.board.version, self.notebook.version)
+
+    def held_at(self) -> datetime | None:
+        """When the session is held, if not at its agenda's date: the real start of a clock
+        rebased on it, or now for one that will be (see ``RunOfShow.would_rebase``); None
+        otherwise. The question form shows this date to participants."""
+        if self.clock.rebased_from is not None:
+            return self.clock.planned_start
+        if self.clock.would_rebase():
+            return self.now()
+        return None
 
     @property
     def segment_id(self) -> str | None:

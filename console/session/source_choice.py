@@ -35,6 +35,11 @@ class SourceChoice:
     """``--timeout`` (``feed test``); None keeps the configuration's default."""
     builtin_form: bool = True
     """False with ``--no-form``: do not start the built-in question form."""
+    port: int | None = None
+    """``run --port``: the local form's port, saved with the session (``form_plan``)."""
+    public_url: str | None = None
+    """``run --public-url``: a hosted form to follow (alone), or the address of a proxy or
+    tunnel in front of the local form (with ``--port``)."""
 
     def preset_name(self) -> str | None:
         """The preset named, else the one the URL's shape suggests; None when neither."""

@@ -34,6 +34,8 @@ SESSION_FILE = "session.json"
 FEED_CACHE_FILE = "feed-cache.json"
 """The facilitator's copy of the last good feed: data, not an author's records."""
 NOT_AUTHOR_FILES = frozenset({SESSION_FILE, FEED_CACHE_FILE})
+FORM_FIELDS = ("form_port", "form_host", "form_public_url", "form_link")
+"""The question form's link as chosen for the session (``console.session.form_plan``)."""
 TITLE_LIMIT = 200
 NAME_LIMIT = 80
 _RESERVED = {"session"}
@@ -63,6 +65,19 @@ def _parse_time(value: object, field: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.astimezone()
 
 
+def _port(value: object) -> int | None:
+    """A saved port; anything else (an older or hand-edited file) reads as none chosen yet."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536:
+        return value
+    return None
+
+
+def _short_text(value: object, limit: int = NAME_LIMIT) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return clean_text(value, limit, single_line=True) or None
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
@@ -89,6 +104,16 @@ class SessionInfo:
     when the session was created); ``None`` when the agenda's date and start say it."""
     purged_at: datetime | None = None
     """When ``facilitator purge`` last removed askers' names and emails (None: never)."""
+    form_port: int | None = None
+    """The local question form's port, chosen once and reused on resume (None: none yet, or
+    a hosted form only)."""
+    form_host: str | None = None
+    """The address the local form listens on (``127.0.0.1``, or ``0.0.0.0`` for a LAN link)."""
+    form_public_url: str | None = None
+    """The address participants use when it is not the local form's own: a hosted form the
+    console follows (no port), or a proxy or tunnel in front of the local form (with a port)."""
+    form_link: str | None = None
+    """The link participants hold (in the invitation): it must keep working on resume."""
 
     def to_json(self) -> dict[str, Any]:
         def iso(moment: datetime | None) -> str | None:
@@ -110,6 +135,9 @@ class SessionInfo:
         }
         if self.purged_at is not None:  # absent until a purge: older files stay byte-identical
             out["purged_at"] = iso(self.purged_at)
+        for key in FORM_FIELDS:  # absent until the console chose the form's link
+            if (value := getattr(self, key)) is not None:
+                out[key] = value
         return out
 
     @classmethod
@@ -141,6 +169,10 @@ class SessionInfo:
             timezone=(clean_text(zone, NAME_LIMIT, single_line=True) or None) if zone else None,
             planned_start=_parse_time(raw.get("planned_start"), "planned_start"),
             purged_at=_parse_time(raw.get("purged_at"), "purged_at"),
+            form_port=_port(raw.get("form_port")),
+            form_host=_short_text(raw.get("form_host")),
+            form_public_url=_short_text(raw.get("form_public_url"), 2_000),
+            form_link=_short_text(raw.get("form_link"), 2_000),
         )
 
 
@@ -244,6 +276,7 @@ class SessionFolder:
 
     _UPDATABLE = frozenset(
         {"title", "started_at", "finished_at", "rehearsal", "follow_up_of", "purged_at"}
+        | set(FORM_FIELDS)
     )
 
     def update_info(self, **changes: Any) -> None:

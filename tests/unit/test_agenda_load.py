@@ -188,6 +188,17 @@ def test_starter_is_valid_and_round_trips(tmp_path: Path) -> None:
     assert parse_agenda(tomli_w.dumps(agenda_to_dict(agenda))) == agenda
 
 
+def test_participant_list_and_held_words_round_trip() -> None:
+    data = starter_agenda("Spring hours", on=dt.date(2026, 3, 4))
+    data["questions"] |= {"participant_list": "open", "held_words": ["rumor", "Smith"]}
+    agenda = parse_agenda(tomli_w.dumps(data))
+    assert (agenda.questions.participant_list, agenda.questions.held_words) == (
+        "open",
+        ("rumor", "Smith"),
+    )
+    assert parse_agenda(tomli_w.dumps(agenda_to_dict(agenda))) == agenda
+
+
 def test_write_starter_never_overwrites(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "new.toml"
     write_starter(path, title="Mine")

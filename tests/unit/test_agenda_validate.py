@@ -189,6 +189,45 @@ def test_questions_problems(line: str, expected: str) -> None:
     assert expected in found[0][1]
 
 
+def test_participant_list_and_held_words_default_to_screened_and_none() -> None:
+    source = parse_agenda(HEAD + SEGMENT).questions
+    assert source.participant_list == "screened"
+    assert source.held_words == ()
+
+
+def test_participant_list_and_held_words_are_read() -> None:
+    text = (
+        HEAD
+        + SEGMENT
+        + '[questions]\nparticipant_list = "open"\n'
+        + 'held_words = ["Smith Elementary", "rumor", "RUMOR", "  rumor  "]\n'
+    )
+    source = parse_agenda(text).questions
+    assert source.participant_list == "open"
+    assert source.held_words == ("Smith Elementary", "rumor")  # cleaned, repeats once
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "col"),
+    [
+        ('participant_list = "opne"', 'unknown participant_list "opne" (did you mean "open"?)', 1),
+        ("participant_list = true", '"participant_list" must be a string, not a boolean', 1),
+        ('held_words = "rumor"', '"held_words" must be an array, not a string', 1),
+        ('held_words = ["ok", 3]', '"held_words" items must be strings, not an integer', 21),
+        ('held_words = ["ok", ""]', '"held_words" items must not be empty', 21),
+        ('held_words = ["' + "x" * 81 + '"]', "at most 80 characters", 1),
+    ],
+)
+def test_participant_list_and_held_words_problems(line: str, expected: str, col: int) -> None:
+    with pytest.raises(AgendaError) as error:
+        parse_agenda(HEAD + SEGMENT + "[questions]\n" + line + "\n", "t.toml")
+    (problem,) = error.value.problems
+    assert expected in problem.message
+    assert problem.line == len((HEAD + SEGMENT).splitlines()) + 2
+    assert problem.col == col
+    assert str(error.value).startswith(f"t.toml:{problem.line}:{col}: ")
+
+
 def test_local_file_source_is_accepted() -> None:
     text = (
         HEAD

@@ -449,3 +449,28 @@ def test_every_template_message_has_a_spanish_translation() -> None:
         "Enter an email address like name@example.org, or leave it empty.",
     ):
         assert es.gettext(fixed) != fixed
+
+
+async def test_a_typed_in_question_with_an_id_is_stored_once(start: Start) -> None:
+    """The console retries a post whose answer it lost: the same id never makes two."""
+    server, console, participant = await start()
+
+    async def post(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        async with console.http.post(
+            server.url + "api/questions", json=body, headers=console.auth()
+        ) as resp:
+            return resp.status, await resp.json()
+
+    body = {"id": "rec-1f2e", "text": "Heard aloud: bus drills?", "published": True}
+    first, again = await post(body), await post(body | {"text": "changed"})
+    assert (first[0], again[0]) == (201, 200)
+    assert first[1] == again[1] and again[1]["id"] == "rec-1f2e"
+    assert again[1]["text"] == "Heard aloud: bus drills?"
+    every = (await console.questions(origin="all"))["questions"]
+    assert [q["id"] for q in every] == ["rec-1f2e"]
+    await participant().ask("A participant's question")
+    theirs = (await console.by_text("A participant's question"))["id"]
+    assert (await post({"id": theirs, "text": "x"}))[0] == 409
+    for bad in ("", "a b", "x" * 201, 7, "../x"):
+        status, answer = await post({"id": bad, "text": "x"})
+        assert status == 400 and "id must be" in answer["error"]

@@ -81,3 +81,55 @@ def test_only_the_facilitator_s_console_runs_the_clock(tmp_path: Path) -> None:
         assert notes.clock.phase is Phase.IDLE
     finally:
         notes.close()
+
+
+def test_a_note_takers_participant_answer_reaches_the_facilitators_board(tmp_path: Path) -> None:
+    """Answers go through the facilitator's console: the note-taker writes a record in their
+    own file, and the facilitator's session takes it in with the folder merge."""
+    fac = open_session(tmp_path)
+    try:
+        key, records = fac.board.add_manual("Heard aloud: are drills announced?", "aloud")
+        assert fac.file is not None
+        fac.file.put_many(records)
+        notes = open_session(tmp_path, role="notes", session=fac.folder.info.id)
+        try:
+            notes.board.load(notes.folder.read_all()[0].values())
+            aid, written = notes.board.add_participant_answer(key, "Yes, a day before.", True)
+            assert notes.file is not None
+            notes.file.put_many(written)
+            assert notes.folder.author_path("Sam").exists()
+        finally:
+            notes.close()
+        merged, _ = fac.folder.read_all()
+        assert fac.apply_folder(merged)
+        (answer,) = fac.board.get(key).participant_answers
+        assert (answer.id, answer.text, answer.written_by) == (aid, "Yes, a day before.", "Sam")
+    finally:
+        fac.close()
+
+
+def test_the_board_takes_the_agendas_participant_list_and_held_words(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    live = open_session(tmp_path)
+    try:
+        assert live.board.participant_list == "screened"
+    finally:
+        live.close()
+    launch = prepare(
+        root=tmp_path,
+        agenda_ref=None,
+        session_ref=None,
+        new=True,
+        role="facilitator",
+        author="Dana",
+        read_only=False,
+        rehearsal=False,
+        now=lambda: NOW,
+    )
+    questions = replace(launch.agenda.questions, participant_list="open", held_words=("rumor",))
+    launch = replace(launch, agenda=replace(launch.agenda, questions=questions))
+    session = LiveSession(launch, now=lambda: NOW)
+    key, _ = session.board.add_manual("Is the rumor true?", "chat")
+    assert session.board.participant_list == "open"
+    assert session.board.is_held(key)

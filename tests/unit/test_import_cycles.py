@@ -22,20 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 import console
-
-UI_PREFIXES = (
-    "console.app",
-    "console.screens",
-    "console.widgets",
-    "console.ui_terminal",
-    "console.actions",
-    "console.messages",
-    "console.host",
-)
-
 
 @dataclass(frozen=True)
 class Edge:
@@ -208,18 +195,11 @@ def find_cycles(root: Path, package: str) -> tuple[list[list[str]], str]:
     return cycles, "\n".join(describe(c, edges, modules) for c in cycles)
 
 
-def _is_ui(name: str) -> bool:
-    return name.startswith(UI_PREFIXES)
-
-
 def test_the_package_has_no_import_cycle() -> None:
     root = Path(console.__file__).parent
     cycles, report = find_cycles(root, "console")
     print(report or "no import cycle")
-    core = [c for c in cycles if not all(_is_ui(m) for m in c)]
-    assert not core, "import cycles touching the core:\n" + report
-    if cycles:
-        pytest.xfail("UI-only import cycles remain (screens/widgets importing the App):\n" + report)
+    assert not cycles, "import cycles:\n" + report
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

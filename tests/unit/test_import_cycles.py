@@ -24,6 +24,7 @@ from pathlib import Path
 
 import console
 
+
 @dataclass(frozen=True)
 class Edge:
     source: str

@@ -4,13 +4,16 @@ The feeds are not run here: the App's ``FeedService`` (``console.session.feed_se
 polls the sources, keeps the feed cache and puts each update on the board, then the App posts
 ``SessionChanged`` and the panel redraws if the board moved (else the status words). Every
 action goes through ``session.board`` and its records through the App's ``persist``
-(``host_of(self)``); nothing here opens a file or a socket itself.
+(``host_of(self)``). A key that needs a dialog (answer note, theme, merge target, a question
+typed in, theme filter, presenter) posts ``DialogRequested``; the screen opens it
+(``console.screens.board_dialogs``) and hands the answer back (``apply``, ``select_question``,
+``filter_theme``). Nothing here opens a file, a socket or a screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -56,6 +59,8 @@ STATUS_FILTERS: dict[str, frozenset[str] | None] = {
 }
 """What ``f`` cycles through; "open" is new + queued + live."""
 
+BoardDialog = Literal["answer", "tag", "merge", "add", "theme_filter", "presenter"]
+"""The dialogs a board key asks its screen for (``console.screens.board_dialogs``)."""
 SEEN_AFTER_SECONDS = 0.4
 """A row counts as looked at once the cursor rests on it this long."""
 
@@ -100,6 +105,20 @@ class BoardPanel(Vertical):
     """Panel heights below which the detail pane is left out (the list needs the rows)."""
 
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings(actions.BOARD)
+
+    class DialogRequested(Message):
+        """A key needs ``dialog``, about question ``key`` ("" for none): the screen holding
+        the panel opens it and hands the answer back."""
+
+        def __init__(self, panel: BoardPanel, dialog: BoardDialog, key: str = "") -> None:
+            super().__init__()
+            self.panel = panel
+            self.dialog: BoardDialog = dialog
+            self.key = key
+
+        @property
+        def control(self) -> BoardPanel:
+            return self.panel
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -238,7 +257,7 @@ class BoardPanel(Vertical):
                 self.session.agenda.tz,
                 segment_title=self._segment_title,
                 theme_labels={t.id: t.label for t in self.session.agenda.themes},
-                duplicate_text=self._short,
+                duplicate_text=self.short,
             )
         )
 
@@ -254,7 +273,8 @@ class BoardPanel(Vertical):
                 return str(t.label)
         return theme_id
 
-    def _short(self, key: str) -> str:
+    def short(self, key: str) -> str:
+        """The first line of a question's text, cut at 70 characters (lists, dialogs)."""
         try:
             q = self.session.board.get(key)
         except KeyError:
@@ -294,7 +314,8 @@ class BoardPanel(Vertical):
             self.notify("No question selected.", severity="warning")
         return key
 
-    def _apply(self, make: Callable[[], Sequence[Record]]) -> bool:
+    def apply(self, make: Callable[[], Sequence[Record]]) -> bool:
+        """Run one board operation, save its records and redraw; a refusal is said, False."""
         try:
             records = make()
         except (ValueError, KeyError, PermissionError) as exc:
@@ -319,93 +340,37 @@ class BoardPanel(Vertical):
         if key is None:
             return
         moderate = MODERATION_STEPS[step]
-        self._apply(lambda: moderate(self.session.board, key, self.session.segment_id))
+        self.apply(lambda: moderate(self.session.board, key, self.session.segment_id))
 
     @on(QuestionBoard.PutLive)
     def put_live(self, event: QuestionBoard.PutLive) -> None:
         if self.check_action("moderate", ("go_live",)):
             self.action_moderate("go_live")
 
+    def _ask(self, dialog: BoardDialog, *, about_question: bool = True) -> None:
+        """Ask the screen for a dialog, about the highlighted question if it needs one.
+
+        Posted to the screen itself: bubbling would pass it through every container's queue
+        first, and the dialog would open some turns of the loop later."""
+        key = self._current() if about_question else ""
+        if key is not None:
+            self.screen.post_message(self.DialogRequested(self, dialog, key))
+
     def action_answer(self) -> None:
-        from console.screens.answer_note import AnswerNoteScreen
-
-        key = self._current()
-        if key is None:
-            return
-        q = self.session.board.get(key)
-
-        def done(note: str | None) -> None:
-            if note is not None:
-                self._apply(lambda: self.session.board.answer(key, note, self.session.segment_id))
-
-        self.app.push_screen(AnswerNoteScreen(q.text, q.answer_note), done)
+        self._ask("answer")
 
     def action_tag(self) -> None:
-        from console.screens.choice import ChoiceScreen
-
-        key = self._current()
-        if key is None:
-            return
-        have = self.session.board.get(key).themes
-        items = [
-            (t.id, f"{'✓' if t.id in have else ' '} {t.label}") for t in self.session.agenda.themes
-        ]
-        if not items:
-            self.notify("This agenda names no themes.", severity="warning")
-            return
-
-        def done(theme: str | None) -> None:
-            if theme:
-                self._apply(lambda: self.session.board.tag(key, theme))
-
-        self.app.push_screen(ChoiceScreen("Tag with a theme (toggles)", items), done)
+        self._ask("tag")
 
     def action_merge(self) -> None:
-        from console.screens.choice import ChoiceScreen
-
-        key = self._current()
-        if key is None:
-            return
-        board = self.session.board
-        items = [
-            (q.key, f"[{q.votes}] {self._short(q.key)}")
-            for q in board.questions(status=STATUS_FILTERS["all"])
-            if q.key != key
-        ]
-        if not items:
-            self.notify("There is no other question to merge into.", severity="warning")
-            return
-
-        def done(target: str | None) -> None:
-            if target:
-                self._apply(lambda: board.merge(target, [key]))
-
-        self.app.push_screen(ChoiceScreen("Merge this question into…", items), done)
+        self._ask("merge")
 
     def action_add_question(self) -> None:
-        from console.screens.add_question import AddQuestionScreen, ManualQuestion
+        self._ask("add", about_question=False)
 
-        def done(result: ManualQuestion | None) -> None:
-            if result is None:
-                return
-            board = self.session.board
-            added: list[str] = []
-
-            def add() -> list[Record]:
-                key, records = board.add_manual(
-                    result.text,
-                    result.origin,
-                    result.asker,
-                    self.session.segment_id,
-                    display_name=result.display_name,
-                )
-                added.append(key)
-                return records
-
-            if self._apply(add):
-                self.query_one(QuestionBoard).select_key(added[0])
-
-        self.app.push_screen(AddQuestionScreen(), done)
+    def select_question(self, key: str) -> None:
+        """Put the list's cursor on ``key`` (a question just added)."""
+        self.query_one(QuestionBoard).select_key(key)
 
     def action_search(self) -> None:
         self.add_class("-searching")
@@ -431,16 +396,12 @@ class BoardPanel(Vertical):
         self.repaint()
 
     def action_theme_filter(self) -> None:
-        from console.screens.choice import ChoiceScreen
+        self._ask("theme_filter", about_question=False)
 
-        items = [("", "All themes"), *((t.id, t.label) for t in self.session.agenda.themes)]
-
-        def done(theme: str | None) -> None:
-            if theme is not None:
-                self.theme_filter = theme or None
-                self.repaint()
-
-        self.app.push_screen(ChoiceScreen("Show questions of one theme", items), done)
+    def filter_theme(self, theme: str | None) -> None:
+        """Show the questions of one theme (None: every theme)."""
+        self.theme_filter = theme
+        self.repaint()
 
     def action_toggle_sort(self) -> None:
         self.sort = "votes" if self.sort == "time" else "time"
@@ -466,6 +427,4 @@ class BoardPanel(Vertical):
         self.notify(f"Took the smaller list of {', '.join(accepted)}.")
 
     def action_presenter(self) -> None:
-        from console.screens.presenter import PresenterScreen
-
-        self.app.push_screen(PresenterScreen())
+        self._ask("presenter", about_question=False)

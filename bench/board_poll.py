@@ -119,7 +119,8 @@ async def one_run(root: Path) -> dict[str, float]:
         handler: list[float] = []
 
         def timed(work: Callable[P, R]) -> Callable[P, R]:
-            """The update handler is feeds.apply (board) then repaint (list, counts, status)."""
+            """The update's event-loop work: feeds.apply (the board, in the feed service's poller
+            task), then repaint (list, counts, status, on the panel's SessionChanged)."""
 
             def run(*args: P.args, **kwargs: P.kwargs) -> R:
                 began = time.perf_counter()
@@ -130,7 +131,7 @@ async def one_run(root: Path) -> dict[str, float]:
 
             return run
 
-        panel.add_source(config)
+        app.feed_service().add_source(config)
         await until(pilot, lambda: table.row_count == N)
         await app.settle()
         await asyncio.sleep(3)  # the delayed feed-cache write happens now, not during the poll
@@ -141,11 +142,12 @@ async def one_run(root: Path) -> dict[str, float]:
         out["baseline stall"] = await beat.stop()
 
         sheet.body = (HEADER + rows(N + 10)).encode()
-        panel.feeds.apply = timed(panel.feeds.apply)  # type: ignore[method-assign]
+        feeds = app.feed_service().feeds
+        feeds.apply = timed(feeds.apply)  # type: ignore[method-assign]
         panel.repaint = timed(panel.repaint)  # type: ignore[method-assign]
         beat.start()
         began = time.perf_counter()
-        panel.pollers["form"].poll_now()
+        app.feed_service().pollers["form"].poll_now()
         await until(pilot, lambda: table.row_count == N + 10)
         out["poll -> on the list"] = (time.perf_counter() - began) * 1000
         out["longest loop stall"] = await beat.stop()

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
 
+from console.app import FacilitatorApp
 from console.feeds.model import FeedQuestion
 from console.feeds.poller import FeedStatus, FeedUpdate, reconcile
 from console.widgets.board_panel import BoardPanel
@@ -55,13 +56,20 @@ def update(qs: list[FeedQuestion], changed: bool = True) -> FeedUpdate:
     return FeedUpdate(tuple(qs), changed, status)
 
 
-async def quiet(pilot: object, panel: BoardPanel) -> None:
+async def quiet(pilot: object, app: FacilitatorApp) -> None:
     """Let the delayed feed-cache write finish, so the next figure does not share the CPU."""
     for _ in range(200):
-        if not (panel._cache_dirty or panel._cache_writing):
+        if not app.feed_service().cache_pending:
             break
         await asyncio.sleep(0.05)
-    await panel.app.settle()  # type: ignore[attr-defined]
+    await app.settle()
+
+
+def arrive(app: FacilitatorApp, panel: BoardPanel, feed: FeedUpdate) -> None:
+    """The work of one feed update on the event loop: the feed service puts it on the board,
+    the panel redraws (what its ``SessionChanged`` handler does, called here at once)."""
+    app.feed_service().apply("form", feed)
+    panel.session_changed()
 
 
 async def one_run(root: Path) -> dict[str, float]:
@@ -76,11 +84,11 @@ async def one_run(root: Path) -> dict[str, float]:
         base = questions(N)
 
         start = time.perf_counter()
-        panel.feed_arrived(BoardPanel.FeedArrived("form", update(base)))
+        arrive(app, panel, update(base))
         await pilot.pause()  # idle work (dimensions) and a painted frame
         out["response->rendered"] = (time.perf_counter() - start) * 1000
         assert table.row_count == N, table.row_count
-        await quiet(pilot, panel)
+        await quiet(pilot, app)
 
         parsed = questions(N + 10)  # what parsing the new body gives: all new objects
         start = time.perf_counter()
@@ -88,17 +96,17 @@ async def one_run(root: Path) -> dict[str, float]:
         out["+10 reconcile, worker thread"] = (time.perf_counter() - start) * 1000
         more = list(held.values())
         start = time.perf_counter()
-        panel.feed_arrived(BoardPanel.FeedArrived("form", update(more)))
+        arrive(app, panel, update(more))
         out["+10 handler"] = (time.perf_counter() - start) * 1000
         await pilot.pause()
         out["+10 handler+frame"] = (time.perf_counter() - start) * 1000
         assert table.row_count == N + 10
-        await quiet(pilot, panel)
+        await quiet(pilot, app)
 
         repaints, version = panel.repaints, app.session.board.version
         updates = table.updates
         start = time.perf_counter()
-        panel.feed_arrived(BoardPanel.FeedArrived("form", update(more, changed=False)))
+        arrive(app, panel, update(more, changed=False))
         out["unchanged handler"] = (time.perf_counter() - start) * 1000
         await pilot.pause()
         assert panel.repaints == repaints and app.session.board.version == version
@@ -107,7 +115,7 @@ async def one_run(root: Path) -> dict[str, float]:
 
         edited = [replace(more[5], text="edited text"), *more[:5], *more[6:]]
         start = time.perf_counter()
-        panel.feed_arrived(BoardPanel.FeedArrived("form", update(edited)))
+        arrive(app, panel, update(edited))
         out["1 edited handler"] = (time.perf_counter() - start) * 1000
         await app.settle()
         out["RSS MB"] = psutil.Process(os.getpid()).memory_info().rss / 2**20

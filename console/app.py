@@ -28,6 +28,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from console.intake.server import IntakeServer
+    from console.session.feed_service import FeedService
     from console.session.source_choice import SourceChoice
 
 from console import actions
@@ -106,6 +107,7 @@ class FacilitatorApp(App[None]):
         self.last_saved_at: datetime | None = None
         self.form: IntakeServer | None = None
         self.form_url = ""
+        self._feed_service: FeedService | None = None
         log = os.environ.get(SAVE_LOG_ENV)
         self.save_log: Path | None = Path(log) if log else None
         """Test hook: ids of records confirmed on disk, appended after each durable write."""
@@ -147,11 +149,10 @@ class FacilitatorApp(App[None]):
             await mount_deferred()
         keep_long_lived()  # the session as loaded (agenda, notes, decisions, widgets) stays
         self.follow_folder()
+        self.run_feeds()
         if wants_builtin_form(self.session, self.source):
             self.start_form()
-        start_feeds = getattr(self, "start_feeds", None)
-        if callable(start_feeds):
-            start_feeds()
+        self.start_feeds()
 
     @work(exit_on_error=False, group="intake")
     async def start_form(self) -> None:
@@ -169,12 +170,7 @@ class FacilitatorApp(App[None]):
             await self.close_form()
         self.form_url = server.url
         self.session_changed()  # the header shows the address
-        from console.widgets.board_panel import BoardPanel
-
-        for panel in self.screen.query(BoardPanel):
-            add_source = getattr(panel, "add_source", None)
-            if callable(add_source):
-                add_source(intake_source(server, self.session))
+        self.feed_service().add_source(intake_source(server, self.session))
 
     def action_show_form_link(self) -> None:
         if not self.form_url:
@@ -352,26 +348,52 @@ class FacilitatorApp(App[None]):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(worker.wait(), timeout=30)
 
-    # -- question feeds (board work): the form source named by --source or the agenda -------
+    # -- question feeds: the pollers and the feed cache, supervised by the FeedService -------
+    def feed_service(self) -> FeedService:
+        """The question feeds of this console, made on first use: it brings httpx along, and
+        a console that has not painted yet must not pay for it (so a method, not a property:
+        the ``Host`` check calls no method). Its updates reach the views as
+        ``SessionChanged``."""
+        if self._feed_service is None:
+            from console.session.feed_service import FeedService
+
+            self._feed_service = FeedService(
+                self.session,
+                on_change=self.session_changed,
+                save=self._save_arrivals,
+                notify=self._feed_warning,
+                now=self.now,
+            )
+        return self._feed_service
+
+    @work(exit_on_error=False, group="feed", name="question feeds")
+    async def run_feeds(self) -> None:
+        """The one worker of the feeds: pollers, cache load, follow and write (after the
+        first frame). It ends when the App does."""
+        await self.feed_service().run()
+
     def start_feeds(self) -> None:
-        """Hand the configured question source to the board (after the first frame).
+        """Hand the configured question source to the feeds (after the first frame).
 
         The built-in form's source is added by ``start_form``; a source that cannot be used is
         reported in plain words and the console runs on without it.
         """
         from console.feeds.errors import FeedError
         from console.session.source_choice import configured_source
-        from console.widgets.board_panel import BoardPanel
 
         try:
             config = configured_source(self.session.agenda, self.source)
         except FeedError as exc:
             self.notify(f"The question source is not usable: {exc}", severity="error", timeout=15)
             return
-        if config is None:
-            return
-        for panel in self.screen.query(BoardPanel):
-            panel.add_source(config)
+        if config is not None:
+            self.feed_service().add_source(config)
+
+    def _save_arrivals(self, records: Sequence[Record]) -> None:
+        self.run_worker(self.persist(list(records)), group="board-save", exit_on_error=False)
+
+    def _feed_warning(self, text: str) -> None:
+        self.notify(text, severity="warning")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -404,6 +426,8 @@ class FacilitatorApp(App[None]):
             if callable(flush):
                 with contextlib.suppress(Exception):
                     await flush()
+        if self._feed_service is not None:  # pollers closed, the newest feed on disk
+            await self._feed_service.stop()
         if self.form is not None:
             await self.form.stop()
         if self.writer is not None:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from textual.message_pump import MessagePump
     from textual.worker import Worker
 
+    from console.session.feed_service import FeedService
     from console.session.live import LiveSession
     from console.store import Record
 
@@ -87,6 +88,12 @@ class Host(Protocol):
     @property
     def form_url(self) -> str:
         """The built-in form's address, once it serves ("" otherwise)."""
+        ...
+
+    def feed_service(self) -> FeedService:
+        """The question feeds: sources, pollers, feed cache (``r`` and ``A`` go through it).
+        A method, made on first use: a property would be called by the ``isinstance`` check
+        (Python 3.11) and load httpx before the first frame."""
         ...
 
     async def persist(self, records: Sequence[Record] | Record) -> bool:

@@ -1,10 +1,11 @@
 """Between the feed pollers and the board: labels, feed-cache contents and status words.
 
-The board widget owns the workers; everything it decides about a feed update lives here, so
-it can be tested without a terminal: which board label a source gets (its questions are keyed
-``"<label>:<id>"`` in the moderation records, so labels must be stable across restarts), what
-``board.update_feed`` returned, whether the list needs a repaint, what the one feed-cache file
-holds for every source, and the plain-words lines the status bar shows.
+The feed service (``console.session.feed_service``) runs the pollers; everything the board
+decides about a feed update lives here, so it can be tested without a terminal: which board
+label a source gets (its questions are keyed ``"<label>:<id>"`` in the moderation records, so
+labels must be stable across restarts), what ``board.update_feed`` returned, whether the list
+needs a repaint, what the one feed-cache file holds for every source, and the plain-words
+lines the status bar shows.
 
 One cache file (``<session>/feed-cache.json``, the name the store skips as "not an author")
 holds every source: each question's id is prefixed with its board label, so one

@@ -20,12 +20,14 @@ from console import actions
 from console.clock.model import ClockError, Phase
 from console.clock.view import rebase_notice
 from console.host import host_of
+from console.screens.board_dialogs import open_dialog
 from console.screens.note_dialogs import ask_about_paste, edit_entry
 from console.session.live import ClockStep, LiveSession
 from console.widgets.clock_pane import ClockPane
 from console.widgets.session_header import SessionHeader
 
 if TYPE_CHECKING:
+    from console.widgets.board_panel import BoardPanel
     from console.widgets.notes_panel import NotesPanel
 
 
@@ -74,7 +76,10 @@ class MainScreen(Screen[None]):
                 await slot.remove()
             await bottom.mount(BoardPanel(id="board-region"), NotesPanel(id="notes-region"))
 
-    # The notes panel (mounted after the first frame, imported late) asks for its dialogs.
+    # The panels (mounted after the first frame, imported late) ask for their dialogs.
+    def on_board_panel_dialog_requested(self, event: BoardPanel.DialogRequested) -> None:
+        open_dialog(self, event)
+
     def on_notes_panel_paste_offered(self, event: NotesPanel.PasteOffered) -> None:
         ask_about_paste(self, event)
 

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from console import actions
+from console.screens.board_dialogs import open_dialog
 from console.screens.note_dialogs import ask_about_paste, edit_entry
 from console.widgets.board_panel import BoardPanel
 from console.widgets.clock_pane import ClockPane
@@ -50,6 +51,9 @@ class NotesScreen(Screen[None]):
 
     def on_notes_panel_focus_notepad(self, _message: object) -> None:
         self.query_one("#screen-notepad", Notepad).area.focus()
+
+    def on_board_panel_dialog_requested(self, event: BoardPanel.DialogRequested) -> None:
+        open_dialog(self, event)
 
     def on_notes_panel_paste_offered(self, event: NotesPanel.PasteOffered) -> None:
         ask_about_paste(self, event)

@@ -10,4 +10,5 @@
 - form_sync: pushing the board's decisions to the form
 - form_link: the participants' link made before the session (``form link``)
 - source_choice: the question source named on the command line, typed (no argparse here)
+- feed_service: the question feeds (pollers, feed cache load, write and follow), run by the App
 """

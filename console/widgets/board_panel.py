@@ -1,53 +1,40 @@
-"""The question board region: list, detail pane, status bar, moderation keys and the feeds.
+"""The question board region: list, detail pane, status bar and moderation keys.
 
-Each question source is one long-lived worker (group ``feed``) running ``FeedPoller.run``;
-its updates come back as a message that coalesces (a flood of updates is one repaint). The
-facilitator's console writes the feed cache; note-takers and read-only consoles follow that
-file instead of polling the form. Every action goes through ``session.board`` and its records
-through the App's ``persist`` (``host_of(self)``); nothing here opens a file or a socket itself.
+The feeds are not run here: the App's ``FeedService`` (``console.session.feed_service``)
+polls the sources, keeps the feed cache and puts each update on the board, then the App posts
+``SessionChanged`` and the panel redraws if the board moved (else the status words). Every
+action goes through ``session.board`` and its records through the App's ``persist``
+(``host_of(self)``). A key that needs a dialog (answer note, theme, merge target, a question
+typed in, theme filter, presenter) posts ``DialogRequested``; the screen opens it
+(``console.screens.board_dialogs``) and hands the answer back (``apply``, ``select_question``,
+``filter_theme``). Nothing here opens a file, a socket or a screen.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import httpx
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input
 
 from console import actions
-from console.board.feeds import (
-    OPEN_STATUSES,
-    BoardCounts,
-    BoardFeeds,
-    CacheFollower,
-    cache_path,
-    summary_line,
-    write_cache,
-)
+from console.board.feeds import OPEN_STATUSES, BoardCounts, BoardFeeds, summary_line
 from console.board.model import Board
 from console.board.question import Question
-from console.feeds.cache import FeedCache
-from console.feeds.config import SourceConfig
-from console.feeds.errors import FeedError
-from console.feeds.poller import FeedPoller, FeedUpdate
 from console.host import host_of
 from console.messages import SessionChanged
 from console.store import Record
-from console.system.heap import BIG_CHANGE, keep_long_lived
 from console.widgets.feed_status import FeedStatus
 from console.widgets.question_board import QuestionBoard
 from console.widgets.question_detail import QuestionDetail, detail_text
 
 if TYPE_CHECKING:
+    from console.session.feed_service import FeedService
     from console.session.live import LiveSession
 
 MODERATION_STEPS: dict[str, Callable[[Board, str, str | None], Sequence[Record]]] = {
@@ -72,9 +59,8 @@ STATUS_FILTERS: dict[str, frozenset[str] | None] = {
 }
 """What ``f`` cycles through; "open" is new + queued + live."""
 
-FOLLOW_CACHE_SECONDS = 1.0
-CACHE_WRITE_DELAY = 2.0
-"""Seconds between a feed change and the rewrite of the feed cache (bursts coalesce)."""
+BoardDialog = Literal["answer", "tag", "merge", "add", "theme_filter", "presenter"]
+"""The dialogs a board key asks its screen for (``console.screens.board_dialogs``)."""
 SEEN_AFTER_SECONDS = 0.4
 """A row counts as looked at once the cursor rests on it this long."""
 
@@ -120,19 +106,19 @@ class BoardPanel(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings(actions.BOARD)
 
-    class FeedArrived(Message):
-        """One poller's update; a newer one for the same source replaces it in the queue."""
+    class DialogRequested(Message):
+        """A key needs ``dialog``, about question ``key`` ("" for none): the screen holding
+        the panel opens it and hands the answer back."""
 
-        def __init__(self, label: str, update: FeedUpdate) -> None:
+        def __init__(self, panel: BoardPanel, dialog: BoardDialog, key: str = "") -> None:
             super().__init__()
-            self.label = label
-            self.update = update
+            self.panel = panel
+            self.dialog: BoardDialog = dialog
+            self.key = key
 
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, BoardPanel.FeedArrived) and message.label == self.label
-
-    class CacheRead(Message):
-        """A reader console saw the facilitator's feed cache change."""
+        @property
+        def control(self) -> BoardPanel:
+            return self.panel
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -140,18 +126,10 @@ class BoardPanel(Vertical):
         self.theme_filter: str | None = None
         self.search = ""
         self.sort: str = "time"
-        self.pollers: dict[str, FeedPoller] = {}
-        self.transport: httpx.AsyncBaseTransport | None = None
-        """Test hook: the HTTP transport pollers use (a real client otherwise)."""
         self.painted_version = -1
         self.repaints = 0
         """How many times the list was redrawn (tests check an unchanged poll adds none)."""
         self.counts = BoardCounts({}, 0, 0)
-        self._held_at_settle = 0
-        self._cache_ready = asyncio.Event()
-        self._cache_dirty = False
-        self._cache_writing = False
-        self._cache_timer: Timer | None = None
         self._seen_pending: set[str] = set()
         self._seen_timer: Any = None
         self._detail_key: str | None = None
@@ -161,6 +139,15 @@ class BoardPanel(Vertical):
     @property
     def session(self) -> LiveSession:
         return host_of(self).session
+
+    @property
+    def feed_service(self) -> FeedService:
+        return host_of(self).feed_service()
+
+    @property
+    def feeds(self) -> BoardFeeds:
+        """The sources' questions and status (kept by the App's feed service)."""
+        return self.feed_service.feeds
 
     @property
     def polls(self) -> bool:
@@ -181,18 +168,9 @@ class BoardPanel(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Questions"
-        self.feeds = BoardFeeds(
-            self.session.board, writes_cache=self.polls, notebook=self.session.notebook
-        )
-        self.cache = FeedCache(cache_path(self.session.folder.path))
         if self.session.role == "notes":
             self.add_class("compact")
         self.repaint()
-        self.run_worker(self._load_cache(), group="board-cache", exit_on_error=False)
-        if not self.polls:
-            self.run_worker(
-                self._follow_cache(), group="feed", exit_on_error=False, name="feed cache follower"
-            )
         host_of(self).follow_session(self)
 
     def on_resize(self) -> None:
@@ -205,130 +183,6 @@ class BoardPanel(Vertical):
         """The note-taker's narrow layout: fewer columns, no detail pane."""
         self.set_class(compact, "compact")
         self.query_one(QuestionBoard).set_compact(compact or self.has_class("-narrow"))
-
-    # ----------------------------------------------------------------- feeds
-    def add_source(self, config: SourceConfig) -> str:
-        """Start polling one question source; returns its board label (``form``, ``intake``).
-
-        On a reader console (note-taker, read-only) nothing is polled: the board follows the
-        facilitator's feed cache instead.
-        """
-        if not self.polls:
-            return ""
-        label = self.feeds.add(config)
-        self.run_worker(
-            self._run_source(label, config), group="feed", exit_on_error=False, name=f"feed {label}"
-        )
-        self._show_status()
-        return label
-
-    async def _run_source(self, label: str, config: SourceConfig) -> None:
-        await self._cache_ready.wait()
-
-        def deliver(update: FeedUpdate) -> None:
-            self.post_message(self.FeedArrived(label, update))
-
-        poller = FeedPoller(
-            config,
-            deliver,
-            transport=self.transport,
-            now=host_of(self).now,
-            initial=self.feeds.initial(label),
-        )
-        self.pollers[label] = poller
-        try:
-            await poller.run()
-        finally:
-            self.pollers.pop(label, None)
-            with contextlib.suppress(Exception):
-                await poller.stop()
-
-    async def _load_cache(self) -> None:
-        """Show the last saved questions before the first poll returns."""
-        try:
-            cached = await asyncio.to_thread(self.cache.load)
-        except FeedError as exc:
-            self.notify(f"The saved question feed was not used: {exc}", severity="warning")
-            cached = None
-        finally:
-            self._cache_ready.set()
-        if cached is not None and self.polls:
-            self.feeds.replay(cached)
-            self.repaint()
-            self._settle_heap()
-
-    def _settle_heap(self) -> None:
-        """After a big intake (the first poll or the saved feed of a large session), keep the
-        collector's full passes off the questions now held (see ``console.system.heap``)."""
-        held = len(self.session.board.keys())
-        if held - self._held_at_settle >= BIG_CHANGE:
-            self._held_at_settle = held
-            keep_long_lived()
-
-    async def _follow_cache(self) -> None:
-        follower = CacheFollower(self.cache)
-        warned = ""
-        while True:
-            try:
-                changed, cached = await asyncio.to_thread(follower.poll)
-            except FeedError as exc:
-                if str(exc) != warned:
-                    warned = str(exc)
-                    self.notify(str(exc), severity="warning")
-                changed, cached = False, None
-            if changed:
-                self.feeds.replay(cached, when=cached.saved_at if cached else None)
-                self.repaint()
-            await asyncio.sleep(FOLLOW_CACHE_SECONDS)
-
-    @on(FeedArrived)
-    def feed_arrived(self, message: FeedArrived) -> None:
-        applied = self.feeds.apply(message.label, message.update, self.session.segment_id)
-        if applied.repaint:
-            self.repaint()
-            self._settle_heap()
-        else:
-            self._show_status()
-        self._save(applied.records)
-        if applied.cache_due:
-            self._schedule_cache_write()
-
-    def _schedule_cache_write(self) -> None:
-        """Write the cache a little later: a burst of updates is one write, and the JSON of
-        10,000 questions (in a thread, but holding the GIL) never competes with the frame."""
-        self._cache_dirty = True
-        if self._cache_timer is None and not self._cache_writing:
-            self._cache_timer = self.set_timer(CACHE_WRITE_DELAY, self._start_cache_write)
-
-    def _start_cache_write(self) -> None:
-        self._cache_timer = None
-        if not self._cache_writing:
-            self._cache_writing = True
-            self.run_worker(self._write_cache_loop(), group="board-cache", exit_on_error=False)
-
-    def on_unmount(self) -> None:
-        """Quitting inside the delay still leaves the newest feed on disk."""
-        if self._cache_dirty and hasattr(self, "feeds"):
-            questions, kept, where = self.feeds.cache_contents()
-            at = host_of(self).now()
-            with contextlib.suppress(OSError):
-                write_cache(self.cache, questions, where, at, kept=kept)
-
-    async def _write_cache_loop(self) -> None:
-        """One write at a time; updates that came during a write are folded into the next."""
-        try:
-            while self._cache_dirty:
-                self._cache_dirty = False
-                questions, kept, where = self.feeds.cache_contents()
-                at = host_of(self).now()
-                try:
-                    await asyncio.to_thread(
-                        write_cache, self.cache, questions, where, at, kept=kept
-                    )
-                except OSError as exc:
-                    self.notify(f"Could not save the question feed copy: {exc}", severity="warning")
-        finally:
-            self._cache_writing = False
 
     # ---------------------------------------------------------------- render
     def wanted(self) -> list[Question]:
@@ -362,11 +216,13 @@ class BoardPanel(Vertical):
 
     @on(SessionChanged)
     def session_changed(self) -> None:
-        """The session may have moved (a folder read, a save, the clock tick): redraw the
-        list only if the board moved; else refresh the status words, which follow the clock
-        ("6 min left") and are not redrawn when unchanged."""
+        """The session may have moved (a feed update, a folder read, a save, the clock tick):
+        redraw the list only if the board moved; else refresh the status words, which follow
+        the clock ("6 min left") and are not redrawn when unchanged. A big intake drawn, the
+        feed service settles the heap (after the redraw: the rows are long-lived too)."""
         if not self.catch_up():
             self._show_status()
+        self.feed_service.settle_heap()
 
     def view_words(self) -> str:
         parts = [self.status_filter, "most votes first" if self.sort == "votes" else "newest first"]
@@ -377,8 +233,6 @@ class BoardPanel(Vertical):
         return " · ".join(parts)
 
     def _show_status(self) -> None:
-        if not hasattr(self, "feeds"):
-            return
         tz = self.session.agenda.tz
         summary = summary_line(self.counts, self.session.clock)
         accept = actions.by_id("board.accept-feed").keys
@@ -403,7 +257,7 @@ class BoardPanel(Vertical):
                 self.session.agenda.tz,
                 segment_title=self._segment_title,
                 theme_labels={t.id: t.label for t in self.session.agenda.themes},
-                duplicate_text=self._short,
+                duplicate_text=self.short,
             )
         )
 
@@ -419,7 +273,8 @@ class BoardPanel(Vertical):
                 return str(t.label)
         return theme_id
 
-    def _short(self, key: str) -> str:
+    def short(self, key: str) -> str:
+        """The first line of a question's text, cut at 70 characters (lists, dialogs)."""
         try:
             q = self.session.board.get(key)
         except KeyError:
@@ -459,7 +314,8 @@ class BoardPanel(Vertical):
             self.notify("No question selected.", severity="warning")
         return key
 
-    def _apply(self, make: Callable[[], Sequence[Record]]) -> bool:
+    def apply(self, make: Callable[[], Sequence[Record]]) -> bool:
+        """Run one board operation, save its records and redraw; a refusal is said, False."""
         try:
             records = make()
         except (ValueError, KeyError, PermissionError) as exc:
@@ -484,93 +340,37 @@ class BoardPanel(Vertical):
         if key is None:
             return
         moderate = MODERATION_STEPS[step]
-        self._apply(lambda: moderate(self.session.board, key, self.session.segment_id))
+        self.apply(lambda: moderate(self.session.board, key, self.session.segment_id))
 
     @on(QuestionBoard.PutLive)
     def put_live(self, event: QuestionBoard.PutLive) -> None:
         if self.check_action("moderate", ("go_live",)):
             self.action_moderate("go_live")
 
+    def _ask(self, dialog: BoardDialog, *, about_question: bool = True) -> None:
+        """Ask the screen for a dialog, about the highlighted question if it needs one.
+
+        Posted to the screen itself: bubbling would pass it through every container's queue
+        first, and the dialog would open some turns of the loop later."""
+        key = self._current() if about_question else ""
+        if key is not None:
+            self.screen.post_message(self.DialogRequested(self, dialog, key))
+
     def action_answer(self) -> None:
-        from console.screens.answer_note import AnswerNoteScreen
-
-        key = self._current()
-        if key is None:
-            return
-        q = self.session.board.get(key)
-
-        def done(note: str | None) -> None:
-            if note is not None:
-                self._apply(lambda: self.session.board.answer(key, note, self.session.segment_id))
-
-        self.app.push_screen(AnswerNoteScreen(q.text, q.answer_note), done)
+        self._ask("answer")
 
     def action_tag(self) -> None:
-        from console.screens.choice import ChoiceScreen
-
-        key = self._current()
-        if key is None:
-            return
-        have = self.session.board.get(key).themes
-        items = [
-            (t.id, f"{'✓' if t.id in have else ' '} {t.label}") for t in self.session.agenda.themes
-        ]
-        if not items:
-            self.notify("This agenda names no themes.", severity="warning")
-            return
-
-        def done(theme: str | None) -> None:
-            if theme:
-                self._apply(lambda: self.session.board.tag(key, theme))
-
-        self.app.push_screen(ChoiceScreen("Tag with a theme (toggles)", items), done)
+        self._ask("tag")
 
     def action_merge(self) -> None:
-        from console.screens.choice import ChoiceScreen
-
-        key = self._current()
-        if key is None:
-            return
-        board = self.session.board
-        items = [
-            (q.key, f"[{q.votes}] {self._short(q.key)}")
-            for q in board.questions(status=STATUS_FILTERS["all"])
-            if q.key != key
-        ]
-        if not items:
-            self.notify("There is no other question to merge into.", severity="warning")
-            return
-
-        def done(target: str | None) -> None:
-            if target:
-                self._apply(lambda: board.merge(target, [key]))
-
-        self.app.push_screen(ChoiceScreen("Merge this question into…", items), done)
+        self._ask("merge")
 
     def action_add_question(self) -> None:
-        from console.screens.add_question import AddQuestionScreen, ManualQuestion
+        self._ask("add", about_question=False)
 
-        def done(result: ManualQuestion | None) -> None:
-            if result is None:
-                return
-            board = self.session.board
-            added: list[str] = []
-
-            def add() -> list[Record]:
-                key, records = board.add_manual(
-                    result.text,
-                    result.origin,
-                    result.asker,
-                    self.session.segment_id,
-                    display_name=result.display_name,
-                )
-                added.append(key)
-                return records
-
-            if self._apply(add):
-                self.query_one(QuestionBoard).select_key(added[0])
-
-        self.app.push_screen(AddQuestionScreen(), done)
+    def select_question(self, key: str) -> None:
+        """Put the list's cursor on ``key`` (a question just added)."""
+        self.query_one(QuestionBoard).select_key(key)
 
     def action_search(self) -> None:
         self.add_class("-searching")
@@ -596,16 +396,12 @@ class BoardPanel(Vertical):
         self.repaint()
 
     def action_theme_filter(self) -> None:
-        from console.screens.choice import ChoiceScreen
+        self._ask("theme_filter", about_question=False)
 
-        items = [("", "All themes"), *((t.id, t.label) for t in self.session.agenda.themes)]
-
-        def done(theme: str | None) -> None:
-            if theme is not None:
-                self.theme_filter = theme or None
-                self.repaint()
-
-        self.app.push_screen(ChoiceScreen("Show questions of one theme", items), done)
+    def filter_theme(self, theme: str | None) -> None:
+        """Show the questions of one theme (None: every theme)."""
+        self.theme_filter = theme
+        self.repaint()
 
     def action_toggle_sort(self) -> None:
         self.sort = "votes" if self.sort == "time" else "time"
@@ -619,23 +415,16 @@ class BoardPanel(Vertical):
             self.screen.maximize(self, container=False)
 
     def action_refresh_feeds(self) -> None:
-        for poller in self.pollers.values():
-            poller.poll_now()
-        if self.polls and not self.pollers:
+        if not self.feed_service.poll_now() and self.polls:
             self.notify("No question source to refresh.", severity="information")
 
     def action_accept_feed(self) -> None:
         """Take the smaller list of every source that holds one (see ``FeedPoller``)."""
-        # Ask the pollers, not the last status shown: a held list may not have reached it yet.
-        accepted = [
-            label for label, poller in self.pollers.items() if poller.accept_smaller() is not None
-        ]
+        accepted = self.feed_service.accept_smaller()
         if not accepted:
             self.notify("No question source is holding back a smaller list.")
             return
         self.notify(f"Took the smaller list of {', '.join(accepted)}.")
 
     def action_presenter(self) -> None:
-        from console.screens.presenter import PresenterScreen
-
-        self.app.push_screen(PresenterScreen())
+        self._ask("presenter", about_question=False)

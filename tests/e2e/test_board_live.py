@@ -95,24 +95,24 @@ async def test_sheet_questions_arrive_and_a_500_keeps_the_board(
     async with app.run_test(size=(120, 40)) as pilot:
         panel = app.screen.query_one(BoardPanel)
         table = app.screen.query_one(QuestionBoard)
-        panel.add_source(config)
+        app.feed_service().add_source(config)
         await wait_until(pilot, lambda: len(table.shown_keys) == 1)
         assert app.session.board.get("form:row-2").text == "First, with a comma?"
 
         payload.rows.append('12/17/2025 15:40:00,,"Second, arrived later?"')
-        panel.pollers["form"].poll_now()
+        app.feed_service().pollers["form"].poll_now()
         await wait_until(pilot, lambda: len(table.shown_keys) == 2)
         assert table.shown_keys[0] == "form:row-3"  # newest first
 
         version, repaints, hits = app.session.board.version, panel.repaints, payload.hits
-        panel.pollers["form"].poll_now()  # unchanged body: no parse, no repaint
+        app.feed_service().pollers["form"].poll_now()  # unchanged body: no parse, no repaint
         await wait_until(pilot, lambda: payload.hits > hits)
         await wait_until(pilot, lambda: "no change" in app.screen.query_one(FeedStatus).plain)
         assert app.session.board.version == version
         assert panel.repaints == repaints
 
         payload.fail = True
-        panel.pollers["form"].poll_now()
+        app.feed_service().pollers["form"].poll_now()
         status = app.screen.query_one(FeedStatus)
         await wait_until(pilot, lambda: "PROBLEM" in status.plain)
         assert "keeping the last 2 questions" in status.plain
@@ -120,7 +120,7 @@ async def test_sheet_questions_arrive_and_a_500_keeps_the_board(
         assert status.has_class("-problem")
 
         payload.fail = False
-        panel.pollers["form"].poll_now()
+        app.feed_service().pollers["form"].poll_now()
         await wait_until(pilot, lambda: "PROBLEM" not in status.plain, deadline=60)
         await app.settle()
     app.session.close()
@@ -135,9 +135,8 @@ async def test_json_feed_changes_between_polls_and_refresh_key(
     app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
     config = source_from_args(f"{base}/items.json", "json", interval_seconds=600.0)
     async with app.run_test(size=(120, 40)) as pilot:
-        panel = app.screen.query_one(BoardPanel)
         table = app.screen.query_one(QuestionBoard)
-        panel.add_source(config)
+        app.feed_service().add_source(config)
         await wait_until(pilot, lambda: table.shown_keys == ["form:1"])
         payload.items.append({"id": "2", "text": "Second json [bold]?"})
         table.focus()
@@ -166,10 +165,9 @@ async def test_an_emptied_sheet_never_wipes_the_board_the_cache_or_the_report(
     app = make_app(data, cfg, now)
     cache = FeedCache(cache_path(app.session.folder.path))
     async with app.run_test(size=(120, 40)) as pilot:
-        panel = app.screen.query_one(BoardPanel)
         table = app.screen.query_one(QuestionBoard)
         status = app.screen.query_one(FeedStatus)
-        panel.add_source(config)
+        app.feed_service().add_source(config)
         await wait_until(pilot, lambda: len(table.shown_keys) == 3)
         await focus_row(pilot, app, "form:row-3")
         await pilot.press("a")
@@ -180,14 +178,14 @@ async def test_an_emptied_sheet_never_wipes_the_board_the_cache_or_the_report(
         await wait_until(pilot, lambda: (c := cache.load()) is not None and len(c.questions) == 3)
 
         payload.raw = b""  # the reported answer: 200, nothing in it
-        panel.pollers["form"].poll_now()
+        app.feed_service().pollers["form"].poll_now()
         await wait_until(pilot, lambda: "nothing in it" in status.plain)
         assert "PROBLEM: the source answered HTTP 200 with nothing in it" in status.plain
         assert "keeping the last 3 questions" in status.plain
         assert len(app.session.board.keys()) == 3 and status.has_class("-problem")
 
         payload.raw = HEADER.encode()  # a sheet whose responses were all deleted
-        panel.pollers["form"].poll_now()
+        app.feed_service().pollers["form"].poll_now()
         await wait_until(pilot, lambda: "lists no questions" in status.plain, deadline=60)
         assert "press A to accept" in status.plain
         assert len(app.session.board.keys()) == 3
@@ -199,10 +197,9 @@ async def test_an_emptied_sheet_never_wipes_the_board_the_cache_or_the_report(
 
     again = make_app(data, cfg, now, session=session_id)
     async with again.run_test(size=(120, 40)) as pilot:
-        panel = again.screen.query_one(BoardPanel)
         table = again.screen.query_one(QuestionBoard)
         status = again.screen.query_one(FeedStatus)
-        panel.add_source(config)
+        again.feed_service().add_source(config)
         await wait_until(pilot, lambda: "lists no questions" in status.plain)
         assert len(again.session.board.keys()) == 3  # still held after the restart
         table.focus()
@@ -224,9 +221,8 @@ async def test_an_emptied_sheet_never_wipes_the_board_the_cache_or_the_report(
 
     third = make_app(data, cfg, now, session=session_id)  # accepted stays accepted
     async with third.run_test(size=(120, 40)) as pilot:
-        panel = third.screen.query_one(BoardPanel)
         status = third.screen.query_one(FeedStatus)
-        panel.add_source(config)
+        third.feed_service().add_source(config)
         await wait_until(pilot, lambda: "0 questions" in status.plain)
         assert "PROBLEM" not in status.plain
         assert third.session.board.keys() == ["form:row-3"]

@@ -105,6 +105,28 @@ async def test_tag_and_merge_choose_from_a_list(tmp_path: Path) -> None:
     assert saved.get("form:1").merged_into is not None
 
 
+async def test_theme_filter_key_chooses_a_theme_from_a_list(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    seed(app, QUESTIONS)
+    app.session.board.tag("form:2", "funding")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await focus_row(pilot, app, "form:1")
+        await pilot.press("F")
+        await pilot.pause()
+        await pilot.press(*"funding")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert panel(app).theme_filter == "funding"
+        assert table(app).shown_keys == ["form:2"]
+        await pilot.press("F")
+        await pilot.pause()
+        await pilot.press("enter")  # the first choice: all themes
+        await pilot.pause()
+        assert panel(app).theme_filter is None
+        assert sorted(table(app).shown_keys) == ["form:1", "form:2", "form:3"]
+    app.session.close()
+
+
 async def test_impossible_move_is_refused_in_plain_words(tmp_path: Path) -> None:
     app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
     seed(app, QUESTIONS)

@@ -10,7 +10,6 @@ import pytest
 from console import app as app_module
 from console.board.model import Board
 from console.messages import FolderChanged
-from console.widgets import board_panel as board_panel_module
 from console.widgets.question_board import QuestionBoard
 from tests.ui.board_helpers import BEFORE_START, focus_row, fq, panel, row_text, seed, table
 from tests.ui.helpers import FakeNow, make_app
@@ -166,16 +165,17 @@ async def test_a_big_intake_freezes_the_heap_and_a_small_one_does_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from console.feeds.poller import FeedStatus, FeedUpdate
-    from console.widgets.board_panel import BoardPanel
+    from console.session import feed_service as feed_service_module
 
     frozen: list[int] = []
-    monkeypatch.setattr(board_panel_module, "keep_long_lived", lambda: frozen.append(1))
+    monkeypatch.setattr(feed_service_module, "keep_long_lived", lambda: frozen.append(1))
     app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
 
     def arrive(n: int) -> None:
         qs = tuple(fq(i) for i in range(1, n + 1))
         status = FeedStatus(True, f"{n} questions", BEFORE_START, BEFORE_START, n, "test")
-        panel(app).feed_arrived(BoardPanel.FeedArrived("form", FeedUpdate(qs, True, status)))
+        app.feed_service().apply("form", FeedUpdate(qs, True, status))
+        panel(app).session_changed()  # what the panel does on the SessionChanged that follows
 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

@@ -31,8 +31,9 @@ class Board(ParticipantSide):
 
     Built with ``Board(author, now, role="facilitator"|"notes", themes=...,
     participant_list="screened"|"open", held_words=...)``; see ``BoardIndex`` for the inputs
-    (``load``, ``apply``, ``update_feed``) and queries, and ``ParticipantSide`` for publish,
-    hide and participant answers.
+    (``load``, ``apply``, ``update_feed``), ``BoardViews`` for the queries (``get``,
+    ``questions``, ``counts``...), and ``ParticipantSide`` for publish, hide and participant
+    answers.
     """
 
     # ---------------------------------------------------------------- actions

@@ -7,7 +7,8 @@
   form preparation
 - form_plan: the form's link and port, chosen once per session and kept in session.json
 - form_process: the local form as a process of its own, started or reattached to
-- form_sync: pushing the board's decisions to the form
+- form_batch: what the form should hold, built from the board (pure: the board in, JSON out)
+- form_sync: pushing it to the form (requests, deadline, retries, coalescing, status)
 - form_link: the participants' link made before the session (``form link``)
 - source_choice: the question source named on the command line, typed (no argparse here)
 - feed_service: the question feeds (pollers, feed cache load, write and follow), run by the App

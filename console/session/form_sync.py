@@ -6,18 +6,14 @@ token-protected API, which only shows them (docs/intake.md, "HTTP API"). The sam
 the console's local form and a hosted ``form serve``: a :class:`FormTarget` is a base URL, a
 token and the board labels whose question ids are the form's own.
 
-What is pushed:
+What is pushed is built from the board by console/session/form_batch.py (pure; the list of
+what each question carries is there). This module is the I/O around it:
 
-- every question of the target's sources (the ``intake`` preset's labels): published, hidden
-  (also for a question holding one of the agenda's held words that is not published, so an
-  ``open`` form without the word list still keeps it off the list), the participants' state
-  (``Board.participant_state``: a merged duplicate shows its primary's), ``duplicate_of``
-  (when the primary is on the form too) and the participant answers, public and private (a
-  duplicate whose primary is not on the form carries copies of the primary's public ones);
-- questions the facilitator typed in and published (or took live): first created with
+- questions the facilitator typed in and published (or took live) are first created with
   ``POST /api/questions`` under the console's own record id (idempotent, so a retry never
   makes two), then decided like the others. Their "me too" votes come back through a long
   poll (``origin=all``) and count on the board (``Board.set_form_votes``);
+- the decisions go with ``POST /api/decisions``, in batches of at most ``MAX_BATCH``;
 - the participants' list mode of the agenda, with the first push and whenever it changes.
 
 How: :meth:`FormSync.changed` marks the board as moved (cheap; call it after any board change
@@ -37,29 +33,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import httpx
 
-from console.board.answers import ParticipantAnswer
 from console.board.feeds import INTAKE_LABEL
 from console.board.model import Board
 from console.board.question import MANUAL, question_key
 from console.feeds.config import SourceConfig
 from console.feeds.fetch import describe_source
+from console.session.form_batch import Payload, chunks, decisions, typed_in_to_create
 
 DEADLINE_S = 15.0
 """A push (or one typed-in question) that has not been answered by then counts as failed."""
 BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
-MAX_BATCH = 1000
-"""The form takes at most 1,000 decisions per push (``console.intake.visibility.MAX_BATCH``)."""
 VOTES_WAIT_S = 20.0
 """How long the form may hold the long poll for typed-in questions' votes."""
-
-Payload = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,96 +82,6 @@ class FormTarget:
     @property
     def where(self) -> str:
         return describe_source(self.url)
-
-
-# -- the batch (pure: the board in, JSON out) -------------------------------------------------
-def form_id(key: str, target_labels: Collection[str], typed_in: Collection[str]) -> str | None:
-    """The form's id of a board question, or None when the question is not on that form.
-
-    A question of one of the target's sources has the form's id after its label; a typed-in
-    question has its record id, once created there (``typed_in``).
-    """
-    label, sep, source_id = key.partition(":")
-    if not sep:
-        return None
-    if label in target_labels:
-        return source_id
-    if label == MANUAL and source_id in typed_in:
-        return source_id
-    return None
-
-
-def typed_in_to_create(board: Board, created: Collection[str]) -> list[tuple[str, Payload]]:
-    """The typed-in questions to create on the form: published (or taken live), not hidden,
-    not there yet. ``(record id, body of POST /api/questions)``; the asker's name goes only
-    when it was given for display."""
-    out: list[tuple[str, Payload]] = []
-    for key in board.keys():
-        label, _, rid = key.partition(":")
-        if label != MANUAL or rid in created:
-            continue
-        q = board.get(key)
-        if not q.published or q.hidden:
-            continue
-        body: Payload = {"id": rid, "text": q.text, "published": True}
-        if q.asker and q.display_name:
-            body |= {"name": q.asker, "display_name": True}
-        out.append((rid, body))
-    return out
-
-
-def decisions(
-    board: Board, target_labels: Collection[str], typed_in: Collection[str] = ()
-) -> dict[str, Payload]:
-    """Every decision the form should hold now, by the form's question id."""
-    out: dict[str, Payload] = {}
-    for key in board.keys():
-        fid = form_id(key, target_labels, typed_in)
-        if fid is None:
-            continue
-        q = board.get(key)
-        primary = q.merged_into if q.merged_into and board_has(board, q.merged_into) else None
-        primary_fid = form_id(primary, target_labels, typed_in) if primary else None
-        answers = [_answer(a) for a in q.participant_answers]
-        if primary is not None and primary_fid is None:
-            # The primary is not on the form: its public answers travel with the duplicate.
-            answers += [
-                _answer(a, f"{a.id}@{fid}")
-                for a in board.get(primary).participant_answers
-                if a.public
-            ]
-        out[fid] = {
-            "id": fid,
-            "published": q.published,
-            "hidden": q.hidden or (q.held and not q.published),
-            "state": board.participant_state(key),
-            "duplicate_of": primary_fid,
-            "answers": answers,
-        }
-    return out
-
-
-def board_has(board: Board, key: str) -> bool:
-    try:
-        board.get(key)
-    except KeyError:
-        return False
-    return True
-
-
-def _answer(a: ParticipantAnswer, aid: str | None = None) -> Payload:
-    return {
-        "id": aid or a.id,
-        "text": a.text,
-        "public": a.public,
-        "author": a.author,
-        "answered_at": a.answered_at.isoformat() if a.answered_at else None,
-    }
-
-
-def chunks(items: list[Payload], size: int = MAX_BATCH) -> Iterable[list[Payload]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 # -- the pusher --------------------------------------------------------------------------------

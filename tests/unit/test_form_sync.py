@@ -13,13 +13,8 @@ import pytest
 from console.board.model import Board
 from console.feeds.model import FeedQuestion
 from console.intake import FormInfo, IntakeConfig, IntakeServer
-from console.session.form_sync import (
-    FormSync,
-    FormTarget,
-    decisions,
-    form_id,
-    typed_in_to_create,
-)
+from console.session.form_batch import decisions, form_id, typed_in_to_create
+from console.session.form_sync import FormSync, FormTarget
 from tests.form_helpers import Participant, until
 
 T0 = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)

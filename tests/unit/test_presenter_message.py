@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from console import actions
 from console.session.live import LiveSession
 from console.session.presenter_message import (
     MESSAGE_ID,
     MESSAGE_KIND,
     MESSAGE_LIMIT,
+    PRESETS,
     from_record,
     newest,
 )
@@ -157,3 +159,8 @@ def test_the_cli_refuses_what_a_presenter_cannot_do(tmp_path: Path) -> None:
     out = run_cli("--data-dir", str(tmp_path), "run", "--role", "presenter", "--set-aside-damaged")
     assert out.returncode == 2 and "writes nothing" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_the_palette_offers_each_preset() -> None:
+    sent = [a.arguments[0] for a in actions.TO_PRESENTER if a.method == "send_presenter_message"]
+    assert sent == [*PRESETS, ""]

@@ -9,8 +9,8 @@ that sees the session folder, so the facilitator keeps working in theirs.
 It only reads. The console joins like a note-taker's but read-only (no lock, no file); the
 App's folder poll brings the facilitator's clock, decisions and message in and posts
 ``SessionChanged``, which this screen follows (each tick too, for the seconds). Question texts
-come from the facilitator's feed cache, followed here as a note-taker's board follows it (one
-worker, group ``feed``; it goes once the App follows the feed cache for every reader console).
+come from the facilitator's feed cache, which the App's feed service follows on every console
+that does not poll (``console.session.feed_service``); the screen itself opens no file.
 
 Never an email, never a theme tag or an answer note, and the asker's name only when they
 agreed to show it (``presenter_text``, shared with the in-console presenter view ``P``).
@@ -22,20 +22,15 @@ steady, and the word OVERTIME is shown either way.
 
 from __future__ import annotations
 
-import asyncio
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from console.board.feeds import BoardFeeds, CacheFollower, cache_path
 from console.board.question import Question
 from console.clock.model import Phase
 from console.clock.view import countdown, hhmm
-from console.feeds.cache import FeedCache
-from console.feeds.errors import FeedError
 from console.host import host_of
 from console.messages import SessionChanged
 from console.screens.presenter import presenter_text
@@ -43,9 +38,6 @@ from console.session.live import LiveSession
 from console.session.presenter_message import PresenterMessage
 from console.widgets.countdown import Countdown
 from console.widgets.session_header import SessionHeader
-
-FOLLOW_CACHE_SECONDS = 1.0
-"""Seconds between looks at the facilitator's feed cache (the question texts)."""
 
 
 def segment_text(session: LiveSession) -> Text:
@@ -123,12 +115,8 @@ class ConfidenceScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        host = host_of(self)
-        host.follow_session(self)
+        host_of(self).follow_session(self)
         self.show_session()
-        self.run_worker(
-            self._follow_feed_cache(), group="feed", exit_on_error=False, name="feed cache"
-        )
 
     @on(SessionChanged)
     def show_session(self) -> None:
@@ -157,23 +145,3 @@ class ConfidenceScreen(Screen[None]):
         if self._shown.get(selector) != key:
             self._shown[selector] = key
             self.query_one(selector, Static).update(text)
-
-    async def _follow_feed_cache(self) -> None:
-        """Mirror the facilitator's feed cache into the board, so a live question has its
-        text here (the moderation decisions come with the folder poll)."""
-        host = host_of(self)
-        session = host.session
-        feeds = BoardFeeds(session.board, writes_cache=False, notebook=session.notebook)
-        follower = CacheFollower(FeedCache(cache_path(session.folder.path)))
-        warned = ""
-        while True:
-            try:
-                changed, cached = await asyncio.to_thread(follower.poll)
-            except FeedError as exc:
-                if str(exc) != warned:
-                    warned = str(exc)
-                    self.notify(str(exc), severity="warning")
-                changed, cached = False, None
-            if changed and feeds.replay(cached, when=cached.saved_at if cached else None):
-                host.session_changed()
-            await asyncio.sleep(FOLLOW_CACHE_SECONDS)

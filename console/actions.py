@@ -174,6 +174,29 @@ CLOCK: Final = (
 keys show disabled on a read-only console."""
 
 
+def _to_presenter(id: str, keys: str, action: str, text: str, tip: str) -> Action:
+    return Action(id, keys, action, text, tip, Handler.MAIN_SCREEN, footer=bool(keys),
+                  palette=True, facilitator_only=True)
+
+
+TO_PRESENTER: Final = (
+    _to_presenter("presenter.message", "ctrl+g", "message_presenter", "Message to presenter",
+                  "Show a message on the presenter's console: a preset or your own words"),
+    _to_presenter("presenter.wrap-up", "", "send_presenter_message('Wrap up')",
+                  "Presenter: Wrap up", "Show \"Wrap up\" on the presenter's console"),
+    _to_presenter("presenter.next-questions", "", "send_presenter_message('Next: questions')",
+                  "Presenter: Next: questions",
+                  "Show \"Next: questions\" on the presenter's console"),
+    _to_presenter("presenter.two-minutes", "", "send_presenter_message('Two minutes')",
+                  "Presenter: Two minutes", "Show \"Two minutes\" on the presenter's console"),
+    _to_presenter("presenter.clear", "", "send_presenter_message('')",
+                  "Presenter: clear the message", "Take the message off the presenter's console"),
+)
+"""Messages to the presenter's console (``run --role presenter``), from the main screen: the
+key opens a prompt with the presets and a line for free text; the palette sends a preset at
+once. The presets are ``console.session.presenter_message.PRESETS``."""
+
+
 def _notes(id: str, keys: str, action: str, text: str, tip: str) -> Action:
     return Action(id, keys, action, text, tip, Handler.NOTES_PANEL, footer=True, palette=True)
 
@@ -364,6 +387,7 @@ NOTE_EDITOR: Final = (
 ALL: Final[tuple[Action, ...]] = (
     *APP,
     *CLOCK,
+    *TO_PRESENTER,
     *NOTES,
     *NOTES_LIST,
     *CAPTURE_LINE,
@@ -380,7 +404,7 @@ ALL: Final[tuple[Action, ...]] = (
 """Every action, in the order of the keymap documentation."""
 
 PALETTES: Final[Mapping[Handler, tuple[Action, ...]]] = {
-    Handler.MAIN_SCREEN: (*CLOCK, *NOTES, *BOARD, *FORM),
+    Handler.MAIN_SCREEN: (*CLOCK, *TO_PRESENTER, *NOTES, *BOARD, *FORM),
     Handler.NOTES_SCREEN: NOTES,
     Handler.REPORT_SCREEN: REPORT,
 }
@@ -421,8 +445,12 @@ class DialogKey:
 
 DIALOG_KEYS: Final = (
     DialogKey(
-        "prompt.cancel", "escape", "Cancel", "AnswerNoteScreen, AddQuestionScreen, ChoiceScreen"
+        "prompt.cancel",
+        "escape",
+        "Cancel",
+        "AnswerNoteScreen, AddQuestionScreen, ChoiceScreen, PresenterMessageScreen",
     ),
     DialogKey("prompt.save", "ctrl+s", "Add", "AddQuestionScreen"),
 )
-"""Local keys of the question dialogs (answer note, add a question, choose from a list)."""
+"""Local keys of the question dialogs (answer note, add a question, choose from a list) and of
+the message to the presenter."""

@@ -111,9 +111,9 @@ class FacilitatorApp(App[None]):
         log = os.environ.get(SAVE_LOG_ENV)
         self.save_log: Path | None = Path(log) if log else None
         """Test hook: ids of records confirmed on disk, appended after each durable write."""
-        self.ticks_clock = session.role != "notes"
-        """Whether the tick advances the clock (auto-advance); a note-taker's console shows
-        the facilitator's clock as saved and never moves it itself."""
+        self.ticks_clock = session.role not in ("notes", "presenter")
+        """Whether the tick advances the clock (auto-advance); a note-taker's or presenter's
+        console shows the facilitator's clock as saved and never moves it itself."""
         self._views: list[MessagePump] = []
 
     def get_driver_class(self) -> type[Driver]:
@@ -133,6 +133,10 @@ class FacilitatorApp(App[None]):
             from console.screens.notes_screen import NotesScreen
 
             self.push_screen(NotesScreen())
+        elif self.session.role == "presenter":
+            from console.screens.confidence import ConfidenceScreen
+
+            self.push_screen(ConfidenceScreen())
         else:
             self.push_screen(MainScreen())
         if self.startup_message:

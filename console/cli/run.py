@@ -33,9 +33,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--role",
-        choices=("facilitator", "notes"),
+        choices=("facilitator", "notes", "presenter"),
         default="facilitator",
-        help="facilitator runs the clock and board; notes joins a running session",
+        help="facilitator runs the clock and board; notes joins a running session; presenter "
+        "joins one read-only and shows the speaker the countdown, the live question and the "
+        "facilitator's messages",
     )
     p.add_argument("--author", metavar="NAME", help="your name on notes (default: login name)")
     p.add_argument("--read-only", action="store_true", help="look without writing anything")
@@ -80,10 +82,11 @@ def run(args: argparse.Namespace) -> int:
 
     root = data_dir(getattr(args, "data_dir", None))
     set_aside = bool(getattr(args, "set_aside_damaged", False))
-    if set_aside and getattr(args, "read_only", False):
+    presenter = getattr(args, "role", None) == "presenter"  # read-only: it writes nothing
+    if set_aside and (getattr(args, "read_only", False) or presenter):
         print(
-            "facilitator: --set-aside-damaged changes files, and --read-only writes nothing; "
-            "use one or the other.",
+            "facilitator: --set-aside-damaged changes files, and a read-only console "
+            "(--read-only, --role presenter) writes nothing; use one or the other.",
             file=sys.stderr,
         )
         return 2

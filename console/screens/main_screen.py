@@ -23,6 +23,7 @@ from console.host import host_of
 from console.screens.board_dialogs import open_dialog
 from console.screens.note_dialogs import ask_about_paste, edit_entry
 from console.session.live import ClockStep, LiveSession
+from console.store import Record
 from console.widgets.clock_pane import ClockPane
 from console.widgets.session_header import SessionHeader
 
@@ -41,7 +42,7 @@ def _slot(title: str, region_id: str) -> Static:
 class MainScreen(Screen[None]):
     """Everything a facilitator needs at a glance during the session."""
 
-    BINDINGS = actions.bindings(actions.CLOCK, actions.NOTES)
+    BINDINGS = actions.bindings(actions.CLOCK, actions.NOTES, actions.TO_PRESENTER)
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
@@ -89,10 +90,13 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
     CLOCK_ONLY = actions.facilitator_only(actions.CLOCK)
     """The clock keys: shown disabled on a console that does not run the clock."""
+    MESSAGE_ONLY = actions.facilitator_only(actions.TO_PRESENTER)
+    """The messages to the presenter: only the console that runs the session sends them."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = host_of(self).session
-        if action in self.CLOCK_ONLY and not session.runs_clock:
+        only_here = action in self.CLOCK_ONLY or action in self.MESSAGE_ONLY
+        if only_here and not session.runs_clock:
             return None  # shown disabled: a note-taker follows the facilitator's clock
         return True
 
@@ -142,6 +146,35 @@ class MainScreen(Screen[None]):
         from console.screens.report_screen import ReportScreen
 
         self.app.push_screen(ReportScreen())
+
+    # -- messages to the presenter's console (``run --role presenter``) ----------------------
+    def action_message_presenter(self) -> None:
+        """Ask for the message (a preset, or typed), then send it."""
+        from console.screens.presenter_message import PresenterMessageScreen
+
+        def chosen(text: str | None) -> None:
+            if text is not None:
+                self.action_send_presenter_message(text)
+
+        showing = host_of(self).session.presenter_message.text
+        self.app.push_screen(PresenterMessageScreen(showing), chosen)
+
+    def action_send_presenter_message(self, text: str) -> None:
+        """Show ``text`` on every presenter's console ("" takes the message off)."""
+        host = host_of(self)
+        try:
+            record = host.session.send_presenter_message(text)
+        except PermissionError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.save_presenter_message(record)
+
+    @work(exit_on_error=False, group="save")
+    async def save_presenter_message(self, record: Record) -> None:
+        if not await host_of(self).persist(record):
+            return  # the App said why (NOT SAVED)
+        text = str(record.data.get("text", ""))
+        self.notify(f"Presenter sees: {text}" if text else "Presenter's message cleared.")
 
     def action_end_session(self) -> None:
         from console.screens.confirm import ConfirmScreen

@@ -17,6 +17,8 @@ from console.clock.model import ClockError, ClockEvent, Phase
 from console.clock.plan import CLOCK_ID, CLOCK_KIND, planned_segments
 from console.clock.run_of_show import RunOfShow
 from console.notes.notebook import NoteBook
+from console.session import presenter_message
+from console.session.presenter_message import NO_MESSAGE, PresenterMessage
 from console.session.setup import Launch
 from console.store import AuthorFile, Record, SessionFolder
 
@@ -45,6 +47,8 @@ class LiveSession:
         self.carried_summary = ""
         """What a new follow-up session carried over, in words (empty when nothing was due)."""
         self._clock_rev = 0
+        self.presenter_message: PresenterMessage = NO_MESSAGE
+        """The facilitator's message to the presenter, as it stands (newest revision)."""
         theme_ids = [t.id for t in self.agenda.themes]
         board_role = "facilitator" if self.runs_clock else "notes"
         questions = self.agenda.questions
@@ -74,6 +78,7 @@ class LiveSession:
         records, warnings = self.folder.read_all()
         self.warnings.extend(warnings)
         self.restore_clock(records.values())
+        self.restore_presenter_message(records.values())
         self.board.load(records.values())
         self.notebook.load(records.values())
         self._carry_over_if_new()
@@ -104,6 +109,7 @@ class LiveSession:
         """
         before = (self.board.version, self.notebook.version)
         changed = not self.runs_clock and self.restore_clock(records.values())
+        changed = self.restore_presenter_message(records.values()) or changed
         for record in records.values():
             if record.author == self.author and self.file is not None:
                 continue  # this console's own records are already applied
@@ -152,6 +158,26 @@ class LiveSession:
         self.warnings.extend(self.clock.restore_warnings)
         self._clock_rev = record.rev
         return True
+
+    def restore_presenter_message(self, records: Iterable[Record]) -> bool:
+        """Take the newest saved message to the presenter; True when it changed."""
+        record = presenter_message.newest(records)
+        if record is None or record.rev <= self.presenter_message.rev:
+            return False
+        self.presenter_message = presenter_message.from_record(record)
+        return True
+
+    def send_presenter_message(self, text: str) -> Record:
+        """Show ``text`` on every presenter's console ("" clears it); the record to save.
+
+        Raises PermissionError on a console that does not run the session.
+        """
+        if not self.runs_clock:
+            raise PermissionError("Only the facilitator's console sends the presenter messages.")
+        self.presenter_message, record = presenter_message.message_record(
+            text, author=self.author, after=self.presenter_message.rev, now=self.now
+        )
+        return record
 
     def clock_record(self) -> Record:
         """The clock's state as the next revision of its record."""

@@ -2,7 +2,9 @@
 
 The facilitator's console owns a session: it resumes the latest unfinished one of the same
 agenda when it began within the last 12 hours (a crash or a quit mid-session must not start a
-fresh record), otherwise it creates one. A note-taker's console only ever joins.
+fresh record), otherwise it creates one. A note-taker's console only ever joins, and so does
+a presenter's (``--role presenter``), which is read-only besides: it takes no lock and writes
+nothing.
 """
 
 from __future__ import annotations
@@ -81,7 +83,14 @@ def prepare(
     """Resolve agenda and session for ``facilitator run``; raises SetupError in plain words."""
     who = author or default_author()
     if role == "notes":
-        return _join_as_notes(root, session_ref, agenda_ref, who, read_only)
+        return _join(root, session_ref, agenda_ref, who, "notes", read_only=read_only)
+    if role == "presenter":
+        if new or follow_up_of or rehearsal:
+            raise SetupError(
+                "A presenter's console joins a running session and never creates one: "
+                "--new, --follow-up and --rehearsal are for the facilitator's console."
+            )
+        return _join(root, session_ref, agenda_ref, who, "presenter")
     agenda = load_agenda(resolve_agenda(agenda_ref))
     if session_ref:
         folder = _find(root, session_ref)
@@ -158,16 +167,27 @@ def _find(root: Path, ref: str) -> SessionFolder:
         raise SetupError(str(exc)) from exc
 
 
-def _join_as_notes(
-    root: Path, session_ref: str | None, agenda_ref: str | None, who: str, read_only: bool
+_JOINERS = {"notes": "A note-taker", "presenter": "A presenter's console"}
+_JOINED_AS = {"notes": "a note-taker", "presenter": "the presenter (read-only)"}
+
+
+def _join(
+    root: Path,
+    session_ref: str | None,
+    agenda_ref: str | None,
+    who: str,
+    role: str,
+    *,
+    read_only: bool = True,
 ) -> Launch:
+    """Join the named session, else the newest unfinished one (never create one)."""
     if session_ref:
         folder = _find(root, session_ref)
     else:
         running = [i for i in list_sessions(root) if not i.finished_at]
         if not running:
             raise SetupError(
-                "A note-taker joins a running session, and none is running here.\n"
+                f"{_JOINERS[role]} joins a running session, and none is running here.\n"
                 "Start the facilitator's console first, or name one with --session ID "
                 "(a shared folder works too: --data-dir).\n" + describe_sessions(root)
             )
@@ -177,8 +197,8 @@ def _join_as_notes(
         dated_for(agenda, folder.info),
         folder,
         who,
-        "notes",
+        role,
         read_only,
         False,
-        f"Joined session {folder.info.id} as a note-taker.",
+        f"Joined session {folder.info.id} as {_JOINED_AS[role]}.",
     )

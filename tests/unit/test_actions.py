@@ -214,6 +214,12 @@ def test_palettes_offer_palette_actions_only_and_every_one_somewhere() -> None:
             {"start_session", "toggle_pause", "next_segment", "previous_segment", "nudge"}
             | {"end_session"},
         ),
+        (
+            actions.TO_PRESENTER,
+            Handler.MAIN_SCREEN,
+            "MESSAGE_ONLY",
+            {"message_presenter", "send_presenter_message"},
+        ),
     ],
 )
 def test_facilitator_only_actions_are_the_ones_their_handler_turns_off(

@@ -246,12 +246,20 @@ BOARD: Final = (
            "Take a duplicate out of its primary", moderates=True),
     _board("board.vote", "v", "moderate('plus_one')", "+1 vote",
            "Count a question raised again aloud", moderates=True),
+    _board("board.publish", "U", "moderate('publish')", "Publish",
+           "Show the question on the participants' list (takes back a hide)", moderates=True,
+           key_display="U"),
+    _board("board.hide", "h", "moderate('hide')", "Hide",
+           "Keep the question off the participants' list (its asker still sees it)",
+           moderates=True),
+    _board("board.reply", "w", "reply", "Answer participants",
+           "Write an answer for the participants: public on the list, or for the asker only"),
     _board("board.add", "i", "add_question", "Add",
            "Add a question heard aloud, in the chat or by email", footer=True),
     _board("board.search", "slash", "search", "Search",
            "Search the questions as you type", footer=True, key_display="/"),
     _board("board.filter", "f", "cycle_filter", "Filter",
-           "Show open / all / answered / deferred / dismissed questions"),
+           "Show open / all / answered / deferred / dismissed / held questions"),
     _board("board.theme-filter", "F", "theme_filter", "Theme filter",
            "Show one theme only"),
     _board("board.sort", "o", "toggle_sort", "Sort",
@@ -421,7 +429,10 @@ class DialogKey:
 
 DIALOG_KEYS: Final = (
     DialogKey(
-        "prompt.cancel", "escape", "Cancel", "AnswerNoteScreen, AddQuestionScreen, ChoiceScreen"
+        "prompt.cancel",
+        "escape",
+        "Cancel",
+        "AnswerNoteScreen, AddQuestionScreen, ChoiceScreen, ParticipantAnswerScreen",
     ),
     DialogKey("prompt.save", "ctrl+s", "Add", "AddQuestionScreen"),
 )

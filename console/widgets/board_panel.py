@@ -247,7 +247,10 @@ class BoardPanel(Vertical):
         hint = f"press {accept} to accept the smaller list" if self.polls else ""
         self.query_one(FeedStatus).set_lines(
             summary,
-            self.feeds.status_lines(tz, accept_hint=hint),
+            [
+                *self.feeds.status_lines(tz, accept_hint=hint),
+                *host_of(self).participant_sync_lines(),
+            ],
             problem=self.feeds.problem,
             view=self.view_words(),
         )

@@ -27,8 +27,10 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from console.feeds.config import SourceConfig
     from console.intake.server import IntakeServer
     from console.session.feed_service import FeedService
+    from console.session.form_sync import FormSync, FormTarget
     from console.session.source_choice import SourceChoice
 
 from console import actions
@@ -39,6 +41,7 @@ from console.messages import FolderChanged, SessionChanged
 from console.session.form_host import (
     form_state_line,
     intake_source,
+    intake_target,
     make_server,
     starts_closed,
     wants_builtin_form,
@@ -108,6 +111,10 @@ class FacilitatorApp(App[None]):
         self.form: IntakeServer | None = None
         self.form_url = ""
         self._feed_service: FeedService | None = None
+        self.form_syncs: list[FormSync] = []
+        """The pushers of the board's decisions (published, hidden, states, participant
+        answers) to the question forms: the built-in one and a hosted ``form serve``."""
+        self._synced_version = -1
         log = os.environ.get(SAVE_LOG_ENV)
         self.save_log: Path | None = Path(log) if log else None
         """Test hook: ids of records confirmed on disk, appended after each durable write."""
@@ -175,6 +182,43 @@ class FacilitatorApp(App[None]):
         self.form_url = server.url
         self.session_changed()  # the header shows the address
         self.feed_service().add_source(intake_source(server, self.session))
+        self.start_form_sync(intake_target(server, self.session))
+
+    def start_form_sync(self, target: FormTarget) -> None:
+        """Push the board's decisions to the form at ``target`` for as long as the App runs
+        (the facilitator's console only: a note-taker's answers go through it)."""
+        if self.session.board.role != "facilitator" or self.session.read_only:
+            return
+        from console.session.form_sync import FormSync
+
+        sync = FormSync(
+            self.session.board, target, now=self.now, on_board_change=self.session_changed
+        )
+        self.form_syncs.append(sync)
+        sync.start()
+
+    def hosted_form_sync(self, config: SourceConfig) -> None:
+        """A hosted ``form serve`` read with the ``intake`` preset gets the decisions too."""
+        from console.board.feeds import INTAKE_LABEL
+        from console.feeds.errors import FeedError
+        from console.session.form_sync import FormTarget
+
+        if config.preset != INTAKE_LABEL or self.session.board.role != "facilitator":
+            return
+        try:
+            target = FormTarget.from_source(config)
+        except (ValueError, FeedError) as exc:
+            self.notify(
+                f"The participants' list will not follow the board: {exc}",
+                severity="warning",
+                timeout=15,
+            )
+            return
+        self.start_form_sync(target)
+
+    def participant_sync_lines(self) -> list[str]:
+        tz = self.session.agenda.tz
+        return [sync.status_line(tz) for sync in self.form_syncs]
 
     def action_show_form_link(self) -> None:
         if not self.form_url:
@@ -288,6 +332,16 @@ class FacilitatorApp(App[None]):
         self._views = [v for v in self._views if v.is_attached and v.is_running]
         for view in self._views:
             view.post_message(SessionChanged())
+        self._push_if_moved()
+
+    def _push_if_moved(self) -> None:
+        """Tell the form pushers the board moved (a save, a folder merge, a feed update),
+        once per board version: a clock tick with nothing new costs one comparison."""
+        version = self.session.board.version
+        if self.form_syncs and version != self._synced_version:
+            self._synced_version = version
+            for sync in self.form_syncs:
+                sync.changed()
 
     def tick(self) -> None:
         """The clock tick, every ``TICK_SECONDS``: let time pass, then tell the views.
@@ -392,6 +446,7 @@ class FacilitatorApp(App[None]):
             return
         if config is not None:
             self.feed_service().add_source(config)
+            self.hosted_form_sync(config)
 
     def _save_arrivals(self, records: Sequence[Record]) -> None:
         self.run_worker(self.persist(list(records)), group="board-save", exit_on_error=False)
@@ -430,6 +485,9 @@ class FacilitatorApp(App[None]):
             if callable(flush):
                 with contextlib.suppress(Exception):
                     await flush()
+        for sync in self.form_syncs:  # before the form stops: no push to a closed port
+            with contextlib.suppress(Exception):
+                await sync.stop()
         if self._feed_service is not None:  # pollers closed, the newest feed on disk
             await self._feed_service.stop()
         if self.form is not None:

@@ -125,6 +125,11 @@ class Host(Protocol):
         long as it is mounted (call it from ``on_mount``)."""
         ...
 
+    def participant_sync_lines(self) -> list[str]:
+        """How the pushes of the board's decisions to the question form stand, one line per
+        form (none on a console that pushes nothing); for the board's status area."""
+        ...
+
     def session_changed(self) -> None:
         """Tell every following view that the session may have moved (after a change made
         here, in memory, that views elsewhere show)."""

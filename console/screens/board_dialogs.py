@@ -39,6 +39,31 @@ def answer_note(screen: Screen[Any], panel: BoardPanel, key: str) -> None:
     screen.app.push_screen(AnswerNoteScreen(q.text, q.answer_note), done)
 
 
+def reply(screen: Screen[Any], panel: BoardPanel, key: str) -> None:
+    """``w``: an answer for the participants, public or for the asker only. Any console may
+    write one (a note-taker's reaches the form through the facilitator's console)."""
+    from console.screens.participant_answer import ParticipantAnswerScreen, ParticipantReply
+
+    session = panel.session
+    q = session.board.get(key)
+
+    def done(result: ParticipantReply | None) -> None:
+        if result is None:
+            return
+
+        def add() -> list[Record]:
+            _answer_id, records = session.board.add_participant_answer(
+                key, result.text, public=result.public
+            )
+            return records
+
+        if panel.apply(add):
+            shown = "on the participants' list" if result.public else "for the asker only"
+            panel.notify(f"Answer saved, {shown}.")
+
+    screen.app.push_screen(ParticipantAnswerScreen(q.text), done)
+
+
 def tag(screen: Screen[Any], panel: BoardPanel, key: str) -> None:
     """``t``: toggle one of the agenda's themes on the question."""
     from console.screens.choice import ChoiceScreen
@@ -133,5 +158,6 @@ DIALOGS: dict[BoardDialog, Callable[[Screen[Any], BoardPanel, str], None]] = {
     "add": add_question,
     "theme_filter": theme_filter,
     "presenter": presenter,
+    "reply": reply,
 }
 """Each dialog a board key may ask for, named in code (no lookup by a name from a message)."""

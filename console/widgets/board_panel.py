@@ -31,7 +31,7 @@ from console.messages import SessionChanged
 from console.store import Record
 from console.widgets.feed_status import FeedStatus
 from console.widgets.question_board import QuestionBoard
-from console.widgets.question_detail import QuestionDetail, detail_text
+from console.widgets.question_detail import QuestionDetail, detail_text, participant_words
 
 if TYPE_CHECKING:
     from console.session.feed_service import FeedService
@@ -46,6 +46,8 @@ MODERATION_STEPS: dict[str, Callable[[Board, str, str | None], Sequence[Record]]
     "star": lambda board, key, _segment: board.star(key),
     "unmerge": lambda board, key, _segment: board.unmerge(key),
     "plus_one": lambda board, key, _segment: board.plus_one(key),
+    "publish": lambda board, key, _segment: board.publish(key),
+    "hide": lambda board, key, _segment: board.hide(key),
 }
 """What ``moderate('step')`` does (board, question key, segment in play): the board's own
 method, named here in code (no ``getattr`` on a name from a binding)."""
@@ -56,10 +58,13 @@ STATUS_FILTERS: dict[str, frozenset[str] | None] = {
     "answered": frozenset({"answered"}),
     "deferred": frozenset({"deferred"}),
     "dismissed": frozenset({"dismissed"}),
+    "held": None,
 }
-"""What ``f`` cycles through; "open" is new + queued + live."""
+"""What ``f`` cycles through; "open" is new + queued + live; "held" is every question holding
+a held word (``HELD_VIEW``), whatever its status."""
+HELD_VIEW = "held"
 
-BoardDialog = Literal["answer", "tag", "merge", "add", "theme_filter", "presenter"]
+BoardDialog = Literal["answer", "tag", "merge", "add", "theme_filter", "presenter", "reply"]
 """The dialogs a board key asks its screen for (``console.screens.board_dialogs``)."""
 SEEN_AFTER_SECONDS = 0.4
 """A row counts as looked at once the cursor rests on it this long."""
@@ -187,12 +192,15 @@ class BoardPanel(Vertical):
     # ---------------------------------------------------------------- render
     def wanted(self) -> list[Question]:
         board = self.session.board
-        return board.questions(
+        questions = board.questions(
             status=STATUS_FILTERS[self.status_filter],
             theme=self.theme_filter,
             search=self.search,
             sort="votes" if self.sort == "votes" else "time",
         )
+        if self.status_filter == HELD_VIEW:
+            return [q for q in questions if q.held]
+        return questions
 
     def repaint(self) -> None:
         """Redraw the list, counts, detail and status from the board."""
@@ -239,7 +247,10 @@ class BoardPanel(Vertical):
         hint = f"press {accept} to accept the smaller list" if self.polls else ""
         self.query_one(FeedStatus).set_lines(
             summary,
-            self.feeds.status_lines(tz, accept_hint=hint),
+            [
+                *self.feeds.status_lines(tz, accept_hint=hint),
+                *host_of(self).participant_sync_lines(),
+            ],
             problem=self.feeds.problem,
             view=self.view_words(),
         )
@@ -258,6 +269,7 @@ class BoardPanel(Vertical):
                 segment_title=self._segment_title,
                 theme_labels={t.id: t.label for t in self.session.agenda.themes},
                 duplicate_text=self.short,
+                participants=participant_words(board, q.key) if q is not None else None,
             )
         )
 
@@ -358,6 +370,10 @@ class BoardPanel(Vertical):
 
     def action_answer(self) -> None:
         self._ask("answer")
+
+    def action_reply(self) -> None:
+        """``w``: an answer for the participants (any console may write one)."""
+        self._ask("reply")
 
     def action_tag(self) -> None:
         self._ask("tag")

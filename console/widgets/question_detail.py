@@ -14,6 +14,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from console.board.model import Board
+from console.board.moderation import PARTICIPANT_WORDS
 from console.board.question import Question
 
 DETAIL_TEXT_LIMIT = 20_000
@@ -27,8 +29,10 @@ def detail_text(
     segment_title: Callable[[str | None], str],
     theme_labels: Mapping[str, str],
     duplicate_text: Callable[[str], str],
+    participants: str | None = None,
 ) -> Text:
-    """The pane's content for one question (``None``: a hint)."""
+    """The pane's content for one question (``None``: a hint). ``participants``: what the
+    participants see of it (``participant_words``)."""
     if q is None:
         return Text("No question selected.", style="dim")
     out = Text()
@@ -56,6 +60,10 @@ def detail_text(
     field("Status", status)
     votes = str(q.votes) + (f" (+{q.plus_ones} raised aloud)" if q.plus_ones else "")
     field("Votes", votes)
+    if participants:
+        field("Participants", participants)
+    if q.language:
+        field("Language", q.language)
     if q.topic:
         field("Topic", q.topic)
     if q.themes:
@@ -75,8 +83,33 @@ def detail_text(
             out.append("\n")
     if q.carried_over:
         field("Carried over", "from an earlier session")
+    if q.participant_answers:
+        out.append("\nAnswers for the participants:\n", style="dim")
+        for a in q.participant_answers:
+            out.append("  • ")
+            out.append("public" if a.public else "private (the asker only)", style="italic")
+            out.append(f" · {a.author}: ")
+            out.append(a.text)
+            out.append("\n")
     out.rstrip()
     return out
+
+
+def participant_words(board: Board, key: str) -> str:
+    """What the participants see of a question, in words: "Waiting · published · held"."""
+    words = [PARTICIPANT_WORDS.get(board.participant_state(key), "Waiting")]
+    q = board.get(key)
+    if q.hidden:
+        words.append("hidden from the list")
+    elif board.shown_to_participants(key):
+        words.append("on the list")
+    else:
+        words.append(f"not on the list until published ({board.participant_list} list)")
+    if q.published and not q.hidden:
+        words.append("published")
+    if q.held:
+        words.append("held word")
+    return " · ".join(words)
 
 
 class QuestionDetail(VerticalScroll):

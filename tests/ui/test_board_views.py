@@ -80,6 +80,8 @@ async def test_filter_search_and_sort(tmp_path: Path) -> None:
         assert p.status_filter == "all" and "form:2" in t.shown_keys
         await pilot.press("f", "f", "f")  # answered, deferred, dismissed
         assert p.status_filter == "dismissed" and t.shown_keys == ["form:2"]
+        await pilot.press("f")  # held: no question holds a held word
+        assert p.status_filter == "held" and t.shown_keys == []
         await pilot.press("f")
         assert p.status_filter == "open"
         await pilot.press("slash")

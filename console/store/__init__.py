@@ -1,8 +1,9 @@
 """The session store: one import for everything the app needs to keep data at rest.
 
 The pieces live in small modules (atomic writes, the lock, the journal, the author file, the
-async writer, session folders, setting a damaged file aside, rewriting records in place for
-``facilitator purge``); this module only gathers their public names. See docs/store.md.
+async writer, session folders, what ``session.json`` says, following a folder as it changes,
+finding sessions, setting a damaged file aside, rewriting records in place for ``facilitator
+purge``); this module only gathers their public names. See docs/store.md.
 """
 
 from __future__ import annotations
@@ -17,26 +18,21 @@ from console.store.errors import (
     StoreLocked,
     StoreTooNew,
 )
-from console.store.folders import (
-    FEED_CACHE_FILE,
-    NOT_AUTHOR_FILES,
-    SESSION_FILE,
-    FileStamp,
-    FolderRead,
-    FolderWatcher,
-    SessionFolder,
-    SessionInfo,
-    author_slug,
-    find_session,
-    list_sessions,
-    resumable_session,
-)
+from console.store.folders import FileStamp, FolderRead, SessionFolder, author_slug
 from console.store.journal import journal_path_for
 from console.store.lock import FileLock, lock_path_for
 from console.store.records import Record, merge, new_id, wins
 from console.store.rewrite import rewrite_author_file, rewrite_copy, stored_records
 from console.store.schema import SCHEMA_VERSION
+from console.store.session_info import (
+    FEED_CACHE_FILE,
+    NOT_AUTHOR_FILES,
+    SESSION_FILE,
+    SessionInfo,
+)
+from console.store.session_lookup import find_session, list_sessions, resumable_session
 from console.store.set_aside import Recovery, set_aside_damaged
+from console.store.watcher import FolderWatcher
 from console.store.writer import StoreWriter
 
 __all__ = [

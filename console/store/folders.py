@@ -6,6 +6,11 @@ lock: every TinyDB file is replaced atomically and never edited in place, and it
 (``<file>.journal``) only grows by checksummed lines until a compaction replaces it (a reader
 ignores a last line still being written). Readers of other consoles' files poll cheaply with
 ``changed_files`` (a ``stat`` per file and per journal) and re-read only what changed.
+
+This module is the folder itself: creating and opening one, its author files and reading
+them. What ``session.json`` says is in ``console/store/session_info.py``, following a folder
+as it changes in ``console/store/watcher.py``, and finding sessions under the data directory
+in ``console/store/session_lookup.py``.
 """
 
 from __future__ import annotations
@@ -15,29 +20,29 @@ import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from console.store.atomic import atomic_write_bytes
 from console.store.author_file import read_author_file
-from console.store.errors import StoreCorrupt, StoreError, StoreTooNew
+from console.store.errors import StoreCorrupt, StoreError
 from console.store.journal import journal_path_for, owner_of_journal
 from console.store.records import Record, merge
-from console.store.schema import SCHEMA_VERSION
+from console.store.session_info import (
+    FORM_FIELDS,
+    NAME_LIMIT,
+    NOT_AUTHOR_FILES,
+    SESSION_FILE,
+    TITLE_LIMIT,
+    SessionInfo,
+    aware,
+)
 from console.system.paths import sessions_dir
 from console.text.clean import clean_text
 
-SESSION_FILE = "session.json"
-FEED_CACHE_FILE = "feed-cache.json"
-"""The facilitator's copy of the last good feed: data, not an author's records."""
-NOT_AUTHOR_FILES = frozenset({SESSION_FILE, FEED_CACHE_FILE})
-FORM_FIELDS = ("form_port", "form_host", "form_public_url", "form_link")
-"""The question form's link as chosen for the session (``console.session.form_plan``)."""
-TITLE_LIMIT = 200
-NAME_LIMIT = 80
 _RESERVED = {"session"}
 
 
@@ -54,126 +59,6 @@ def author_slug(author: str) -> str:
     if slug in _RESERVED:
         slug += "-author"
     return slug
-
-
-def _parse_time(value: object, field: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"{field} is not a date-time string")
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.astimezone()
-
-
-def _port(value: object) -> int | None:
-    """A saved port; anything else (an older or hand-edited file) reads as none chosen yet."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536:
-        return value
-    return None
-
-
-def _short_text(value: object, limit: int = NAME_LIMIT) -> str | None:
-    if not isinstance(value, str):
-        return None
-    return clean_text(value, limit, single_line=True) or None
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.astimezone()
-
-
-@dataclass(frozen=True, slots=True)
-class SessionInfo:
-    """What ``session.json`` says about a session (text fields already cleaned)."""
-
-    id: str
-    path: Path
-    title: str
-    agenda: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    rehearsal: bool
-    facilitator: str
-    follow_up_of: str | None
-    timezone: str | None = None
-    """The agenda's IANA time zone when the session was created (``None`` in older sessions):
-    lists say when a session was held in the zone the console showed."""
-    planned_start: datetime | None = None
-    """When the session was planned to start, if its agenda has no date of its own (decided
-    when the session was created); ``None`` when the agenda's date and start say it."""
-    purged_at: datetime | None = None
-    """When ``facilitator purge`` last removed askers' names and emails (None: never)."""
-    form_port: int | None = None
-    """The local question form's port, chosen once and reused on resume (None: none yet, or
-    a hosted form only)."""
-    form_host: str | None = None
-    """The address the local form listens on (``127.0.0.1``, or ``0.0.0.0`` for a LAN link)."""
-    form_public_url: str | None = None
-    """The address participants use when it is not the local form's own: a hosted form the
-    console follows (no port), or a proxy or tunnel in front of the local form (with a port)."""
-    form_link: str | None = None
-    """The link participants hold (in the invitation): it must keep working on resume."""
-
-    def to_json(self) -> dict[str, Any]:
-        def iso(moment: datetime | None) -> str | None:
-            return None if moment is None else moment.isoformat()
-
-        out: dict[str, Any] = {
-            "schema_version": SCHEMA_VERSION,
-            "id": self.id,
-            "title": self.title,
-            "agenda": self.agenda,
-            "created_at": iso(self.created_at),
-            "started_at": iso(self.started_at),
-            "finished_at": iso(self.finished_at),
-            "rehearsal": self.rehearsal,
-            "facilitator": self.facilitator,
-            "follow_up_of": self.follow_up_of,
-            "timezone": self.timezone,
-            "planned_start": iso(self.planned_start),
-        }
-        if self.purged_at is not None:  # absent until a purge: older files stay byte-identical
-            out["purged_at"] = iso(self.purged_at)
-        for key in FORM_FIELDS:  # absent until the console chose the form's link
-            if (value := getattr(self, key)) is not None:
-                out[key] = value
-        return out
-
-    @classmethod
-    def from_json(cls, raw: Mapping[str, Any], path: Path) -> SessionInfo:
-        """Parse ``session.json``; ``ValueError`` when it is not one, ``StoreTooNew`` if newer."""
-        version = raw.get("schema_version", 1)
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise ValueError("schema_version is not a whole number")
-        if version > SCHEMA_VERSION:
-            raise StoreTooNew(path / SESSION_FILE, version, SCHEMA_VERSION)
-        created = _parse_time(raw.get("created_at"), "created_at")
-        if created is None:
-            raise ValueError("created_at is missing")
-        follow = raw.get("follow_up_of")
-        zone = raw.get("timezone")
-        return cls(
-            id=clean_text(raw.get("id") or path.name, NAME_LIMIT, single_line=True),
-            path=path,
-            title=clean_text(raw.get("title"), TITLE_LIMIT, single_line=True),
-            agenda=clean_text(raw.get("agenda"), NAME_LIMIT, single_line=True),
-            created_at=created,
-            started_at=_parse_time(raw.get("started_at"), "started_at"),
-            finished_at=_parse_time(raw.get("finished_at"), "finished_at"),
-            rehearsal=bool(raw.get("rehearsal", False)),
-            facilitator=clean_text(raw.get("facilitator"), NAME_LIMIT, single_line=True),
-            follow_up_of=None
-            if follow is None
-            else clean_text(follow, NAME_LIMIT, single_line=True),
-            timezone=(clean_text(zone, NAME_LIMIT, single_line=True) or None) if zone else None,
-            planned_start=_parse_time(raw.get("planned_start"), "planned_start"),
-            purged_at=_parse_time(raw.get("purged_at"), "purged_at"),
-            form_port=_port(raw.get("form_port")),
-            form_host=_short_text(raw.get("form_host")),
-            form_public_url=_short_text(raw.get("form_public_url"), 2_000),
-            form_link=_short_text(raw.get("form_link"), 2_000),
-        )
 
 
 class FileStamp(NamedTuple):
@@ -219,7 +104,7 @@ class SessionFolder:
 
         The id (``2025-12-17-1530-3fa9c2``) sorts by creation time and is unique.
         """
-        created = _aware(now or datetime.now().astimezone())
+        created = aware(now or datetime.now().astimezone())
         base = sessions_dir(root)
         base.mkdir(parents=True, exist_ok=True)
         while True:
@@ -246,7 +131,7 @@ class SessionFolder:
                 else clean_text(follow_up_of, NAME_LIMIT, single_line=True)
             ),
             timezone=timezone,
-            planned_start=None if planned_start is None else _aware(planned_start),
+            planned_start=None if planned_start is None else aware(planned_start),
         )
         session = cls(folder, info)
         session._write_info()
@@ -288,7 +173,7 @@ class SessionFolder:
             changes["title"] = clean_text(changes["title"], TITLE_LIMIT, single_line=True)
         for key in ("started_at", "finished_at", "purged_at"):
             if changes.get(key) is not None:
-                changes[key] = _aware(changes[key])
+                changes[key] = aware(changes[key])
         self.info = replace(self.info, **changes)
         self._write_info()
 
@@ -374,104 +259,3 @@ class SessionFolder:
         touched = [p for p, stamp in now.items() if since.get(p) != stamp]
         touched += [p for p in since if p not in now]
         return sorted({owner_of_journal(p) or p for p in touched}), now
-
-
-class FolderWatcher:
-    """Keeps a merged view of a session folder fresh by re-reading only changed files.
-
-    ``poll()`` returns ``None`` when nothing changed (the common case, one ``stat`` per file),
-    else the new merged records and warnings. Call it from a thread if files are large.
-    """
-
-    def __init__(self, folder: SessionFolder, *, skip: Collection[Path] = ()) -> None:
-        """``skip``: files not to follow, such as the console's own (already in memory):
-        re-reading it after each of its own saves would parse the whole file again."""
-        self.folder = folder
-        self._skip = {Path(p) for p in skip}
-        self._stamps: dict[Path, FileStamp] = {}
-        self._per_file: dict[Path, list[Record]] = {}
-        self._problems: dict[Path, list[str]] = {}
-
-    def poll(self) -> FolderRead | None:
-        changed, stamps = self.folder.changed_files(self._stamps)
-        self._stamps = {p: st for p, st in stamps.items() if p not in self._skip}
-        changed = [p for p in changed if p not in self._skip]
-        if not changed:
-            return None
-        for path in changed:
-            self._per_file.pop(path, None)
-            self._problems.pop(path, None)
-            if path not in self._stamps:
-                continue
-            try:
-                recs, problems = self.folder.read_file_checked(path)
-            except StoreError as exc:
-                self._problems[path] = [f"skipped {path.name}: {exc}"]
-                continue
-            self._per_file[path] = recs
-            self._problems[path] = problems
-        warnings = [w for path in sorted(self._problems) for w in self._problems[path]]
-        return FolderRead(merge(*self._per_file.values()), warnings)
-
-
-# -- finding sessions ------------------------------------------------------------------------
-
-
-def list_sessions(root: Path) -> list[SessionInfo]:
-    """Sessions under the data directory ``root``, newest first; broken folders are skipped."""
-    base = sessions_dir(root)
-    if not base.is_dir():
-        return []
-    found = []
-    for folder in base.iterdir():
-        if not folder.is_dir() or folder.name.startswith("."):
-            continue
-        try:
-            found.append(SessionFolder.open(folder).info)
-        except StoreError:
-            continue
-    found.sort(key=lambda info: (info.created_at, info.id), reverse=True)
-    return found
-
-
-def _describe(sessions: list[SessionInfo], limit: int = 10) -> str:
-    if not sessions:
-        return "There are no sessions yet."
-    lines = [f"  {s.id}  {s.title}" for s in sessions[:limit]]
-    more = f"\n  … and {len(sessions) - limit} more" if len(sessions) > limit else ""
-    return "Known sessions (newest first):\n" + "\n".join(lines) + more
-
-
-def find_session(root: Path, ref: str) -> SessionFolder:
-    """A session by id, unique id prefix, ``"latest"``, or folder path; ``StoreError`` if none."""
-    sessions = list_sessions(root)
-    if ref == "latest":
-        if not sessions:
-            raise StoreError(f"No session to open under {sessions_dir(root)}. {_describe([])}")
-        return SessionFolder.open(sessions[0].path)
-    as_path = Path(ref).expanduser()
-    if ("/" in ref or ref.startswith(".")) and (as_path / SESSION_FILE).is_file():
-        return SessionFolder.open(as_path)
-    exact = [s for s in sessions if s.id == ref]
-    matches = exact or [s for s in sessions if ref and s.id.startswith(ref)]
-    if len(matches) == 1:
-        return SessionFolder.open(matches[0].path)
-    if matches:
-        raise StoreError(
-            f"{ref!r} matches several sessions; give more of the id.\n" + _describe(matches)
-        )
-    raise StoreError(f"No session matches {ref!r}.\n{_describe(sessions)}")
-
-
-def resumable_session(
-    root: Path, agenda: str, now: datetime, within: timedelta = timedelta(hours=12)
-) -> SessionInfo | None:
-    """The latest unfinished session of ``agenda`` started (or created) within ``within``."""
-    moment = _aware(now)
-    for info in list_sessions(root):
-        if info.agenda != agenda or info.finished_at is not None:
-            continue
-        began = info.started_at or info.created_at
-        if timedelta(0) <= moment - began <= within:
-            return info
-    return None

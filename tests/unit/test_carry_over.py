@@ -15,7 +15,7 @@ from console.session.live import LiveSession
 from console.session.setup import prepare
 from console.store import AuthorFile, SessionFolder
 from console.store.errors import StoreError
-from console.store.folders import find_session
+from console.store.session_lookup import find_session
 from tests.data.report.fixture_session import (
     FACILITATOR,
     NOTE_TAKER,

@@ -17,8 +17,8 @@ from console.feeds.model import FeedQuestion
 from console.report.build import build_report
 from console.report.render_json import render_json
 from console.store import SessionFolder
-from console.store.folders import FEED_CACHE_FILE
 from console.store.records import Record
+from console.store.session_info import FEED_CACHE_FILE
 from tests.data.report.fixture_session import (
     FACILITATOR,
     NOTE_TAKER,

@@ -17,7 +17,7 @@ import pytest
 
 from console.cli import main
 from console.feeds.cache import save_feed
-from console.store.folders import FEED_CACHE_FILE
+from console.store.session_info import FEED_CACHE_FILE
 from tests.data.report.fixture_session import (
     AUTOLINKS,
     MULTILINE,

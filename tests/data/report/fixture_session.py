@@ -18,8 +18,8 @@ from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import save_feed
 from console.feeds.model import FeedQuestion
 from console.store import AuthorFile
-from console.store.folders import FEED_CACHE_FILE
 from console.store.records import Record
+from console.store.session_info import FEED_CACHE_FILE
 
 HERE = Path(__file__).resolve().parent
 AGENDA = HERE / "agenda.toml"

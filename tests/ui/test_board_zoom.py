@@ -54,3 +54,28 @@ async def test_zoom_then_unzoom_brings_the_same_layout_back(
         assert header(app) == shown
         assert "Status" in header(app) and "Question" in header(app)
     app.session.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+async def test_escape_in_a_zoomed_boards_search_clears_the_search_then_leaves_the_zoom(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    seed(app, [fq(1, text="Radios in portable classrooms?"), fq(2, text="Drills at lunch?")])
+    async with app.run_test(size=size) as pilot:
+        table(app).focus()
+        await pilot.pause()
+        await pilot.press("z", "slash", *"radios")
+        await pilot.pause()
+        assert panel(app).search == "radios"
+        assert not any("Drills" in line for line in board_lines(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.maximized is panel(app)  # still zoomed
+        assert panel(app).search == ""
+        assert table(app).has_focus
+        assert any("Drills" in line for line in board_lines(app))
+        await pilot.press("escape")  # now Esc gives the screen back
+        await pilot.pause()
+        assert app.screen.maximized is None
+    app.session.close()

@@ -224,6 +224,7 @@ class BoardPanel(Vertical):
         table.show(self.wanted())
         by_status = board.counts()  # from the moderation index: no question views built
         self.counts = BoardCounts(by_status, board.new_count(), sum(by_status.values()))
+        table.set_empty_text(self.empty_words())
         self._show_detail()
         self._show_status()
 
@@ -252,6 +253,17 @@ class BoardPanel(Vertical):
         if self.search:
             parts.append(f"search {self.search!r}")
         return " · ".join(parts)
+
+    def empty_words(self) -> str:
+        """What an empty list says: the filter or search that hides the board's questions."""
+        if not self.counts.total:
+            return "No questions yet."
+        what = f"{self.status_filter} questions" if self.status_filter != "all" else "questions"
+        if self.theme_filter:
+            what += f" in theme {self._theme_label(self.theme_filter)}"
+        if self.search:
+            return f"No {what} match {self.search!r} (Esc in the search clears it)."
+        return f"No {what} (f: next filter)."
 
     def _show_status(self) -> None:
         tz = self.session.agenda.tz

@@ -25,6 +25,7 @@ from textual.app import App, SystemCommand
 from textual.driver import Driver
 from textual.message_pump import MessagePump
 from textual.screen import Screen
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from console.feeds.config import SourceConfig
@@ -364,6 +365,12 @@ class FacilitatorApp(App[None]):
         changes = self.session.session_changes()
         if ok and changes:
             await asyncio.to_thread(self.session.folder.update_info, **changes)
+
+    @property
+    def escape_to_minimize(self) -> bool:
+        """Esc gives a zoomed board's screen back, except to a text field, which keeps its
+        own Esc (the board's search clears first; a second Esc, on the list, un-zooms)."""
+        return super().escape_to_minimize and not isinstance(self.focused, Input)
 
     def watch_theme(self, theme: str) -> None:
         if self.is_running and theme != self.settings.theme:

@@ -19,6 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Input
 
@@ -34,6 +35,8 @@ from console.widgets.question_board import QuestionBoard
 from console.widgets.question_detail import QuestionDetail, detail_text, participant_words
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from console.session.feed_service import FeedService
     from console.session.live import LiveSession
 
@@ -139,6 +142,7 @@ class BoardPanel(Vertical):
         self._seen_timer: Any = None
         self._detail_key: str | None = None
         self._detail_version = -1
+        self._fitted_size = Size(0, 0)
 
     # ---------------------------------------------------------------- set-up
     @property
@@ -177,11 +181,28 @@ class BoardPanel(Vertical):
             self.add_class("compact")
         self.repaint()
         host_of(self).follow_session(self)
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._layout_done)
 
     def on_resize(self) -> None:
-        narrow = self.size.width < self.NARROW_BELOW
+        self._fit_to_size()
+
+    def _layout_done(self, _screen: Screen[object]) -> None:
+        """After every layout of the screen: fit to the size it gave, Resize or not.
+
+        Textual may send no Resize when the zoom is undone: a widget hidden by the zoom that
+        repainted meanwhile (the clock's seconds) has the screen's map rebuilt, un-zoomed,
+        before the layout that compares old and new sizes, so it sees no change."""
+        self._fit_to_size()
+
+    def _fit_to_size(self) -> None:
+        """The layout for the size the panel has now (narrow, short, the list's columns)."""
+        size = self.size
+        if size == self._fitted_size or not size:
+            return
+        self._fitted_size = size
+        narrow = size.width < self.NARROW_BELOW
         self.set_class(narrow, "-narrow")
-        self.set_class(self.size.height < self.SHORT_BELOW, "-short")
+        self.set_class(size.height < self.SHORT_BELOW, "-short")
         self.query_one(QuestionBoard).set_compact(narrow or self.has_class("compact"))
 
     def set_compact(self, compact: bool) -> None:
@@ -211,6 +232,7 @@ class BoardPanel(Vertical):
         table.show(self.wanted())
         by_status = board.counts()  # from the moderation index: no question views built
         self.counts = BoardCounts(by_status, board.new_count(), sum(by_status.values()))
+        table.set_empty_text(self.empty_words())
         self._show_detail()
         self._show_status()
 
@@ -239,6 +261,17 @@ class BoardPanel(Vertical):
         if self.search:
             parts.append(f"search {self.search!r}")
         return " · ".join(parts)
+
+    def empty_words(self) -> str:
+        """What an empty list says: the filter or search that hides the board's questions."""
+        if not self.counts.total:
+            return "No questions yet."
+        what = f"{self.status_filter} questions" if self.status_filter != "all" else "questions"
+        if self.theme_filter:
+            what += f" in theme {self._theme_label(self.theme_filter)}"
+        if self.search:
+            return f"No {what} match {self.search!r} (Esc in the search clears it)."
+        return f"No {what} (f: next filter)."
 
     def _show_status(self) -> None:
         tz = self.session.agenda.tz

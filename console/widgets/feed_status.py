@@ -38,9 +38,9 @@ class FeedStatus(Static):
             return
         self.summary, self.sources, self.view = summary, sources, view
         self.set_class(problem, "-problem")
-        out = Text(summary, style="bold")
-        if view:
-            out.append(f" · {view}", style="italic")
+        # The view first: short, and it must not be cut off by a long summary.
+        out = Text(f"{view} · " if view else "", style="italic")
+        out.append(summary, style="bold")
         for line in sources or ("no question source configured",):
             out.append("\n")
             out.append(line)
@@ -51,4 +51,5 @@ class FeedStatus(Static):
     @property
     def plain(self) -> str:
         """Everything shown, as plain text (tests, screen readers)."""
-        return "\n".join([self.summary, *self.sources])
+        first = f"{self.view} · {self.summary}" if self.view else self.summary
+        return "\n".join([first, *self.sources])

@@ -235,6 +235,12 @@ class QuestionBoard(ScrollView, can_focus=True):
         self.refresh()
         self._announce()
 
+    def set_empty_text(self, text: str) -> None:
+        """What an empty list says (the panel names the filter or search hiding questions)."""
+        if text != self.empty_text:
+            self.empty_text = text
+            self.refresh()
+
     def _index_of(self, key: str) -> int | None:
         try:
             return self._keys.index(key)

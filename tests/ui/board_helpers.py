@@ -62,3 +62,15 @@ def row_text(t: QuestionBoard, key: str) -> str:
     row_y = index + 1 - int(t.scroll_y)  # +1: the header line
     strip = t.render_line(row_y)
     return "".join(segment.text for segment in strip)
+
+
+def screen_lines(app: Any) -> list[str]:
+    """The text of every line of the terminal as drawn now (what capture-pane would show)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def board_lines(app: Any) -> list[str]:
+    """The lines of the screen that the question board's region covers, cut to it."""
+    region = panel(app).region
+    lines = screen_lines(app)[region.y : region.bottom]
+    return [line[region.x : region.right] for line in lines]

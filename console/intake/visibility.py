@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.intake.cleaning import clean_text
-from console.intake.formdb import (
+from console.intake.formdb_schema import (
     ANSWERED,
     DISMISSED,
     FOLLOW_UP,

@@ -10,8 +10,9 @@ one row). A JSON file rewritten on every change costs a whole-file write and fsy
 WAL appends one small record per commit, readers never block the writer, and a commit that
 returned survives a kill (``synchronous=FULL``: the WAL is fsynced at every commit).
 
-All writes go through one writer thread (its own connection); reads through one reader
-thread (another connection), so neither ever runs on the event loop. Cursors for the
+All writes go through one writer thread (its own connection), the writes that queue up
+committed together (``formdb_writer``); reads through one reader thread (another
+connection), so neither ever runs on the event loop. Cursors for the
 board are ``<epoch>.<change>``: ``change`` is a per-question sequence bumped when the
 question arrives and whenever its vote count changes, so a long-poll ``after`` a cursor
 returns new questions and ones whose votes moved (the board merges by id).
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from console.intake.formdb_open import BACKUP_FILE, open_database
+from console.intake.formdb_people import ParticipantMemory
 from console.intake.formdb_reads import (
     emails_of,
     questions_after,
@@ -65,9 +67,11 @@ from console.intake.formdb_schema import (
     missing,
     next_change,
     now_stamp,
+    question_and_decision,
     question_by,
     touch_participant,
 )
+from console.intake.formdb_writer import GroupWriter
 from console.intake.submissions import MAX_PAGE, Cursor, StoreWriteError
 
 __all__ = [
@@ -112,10 +116,15 @@ class FormDB:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="form-db-write")
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="form-db-read")
         self._local = threading.local()
+        self._group = GroupWriter(self._writer, self._conn)
         self._changed = asyncio.Event()
         self._version = 0
         self._boot = secrets.token_hex(3)
         self._snapshot: tuple[int, Snapshot] | None = None
+        self._people = ParticipantMemory()
+        self.listeners: list[Callable[[str], None]] = []
+        """Called on the loop after each commit with its kind: ``question``, ``vote`` or
+        ``decisions`` (the participants' live list coalesces its updates from these)."""
 
     # -- connections (each lives in its own thread) -------------------------------------
     def _conn(self) -> sqlite3.Connection:
@@ -134,28 +143,18 @@ class FormDB:
             conn.close()
             self._local.conn = None
 
-    async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn`` in one transaction on the writer thread; ``StoreWriteError`` on failure."""
-
-        def run() -> T:
-            conn = self._conn()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                out = fn(conn)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-            return out
-
-        loop = asyncio.get_running_loop()
+    async def _write(self, fn: Callable[[sqlite3.Connection], T], kind: str) -> T:
+        """Run ``fn`` in a committed transaction on the writer thread (with the writes queued
+        beside it: ``formdb_writer``); ``StoreWriteError`` on failure."""
         try:
-            result = await loop.run_in_executor(self._writer, run)
+            result = await self._group.write(fn)
         except (sqlite3.Error, OSError) as exc:
             log.error("could not save to %s: %s", self.path, exc)
             raise StoreWriteError("the change could not be saved") from exc
         self._version += 1
         self.notify()
+        for listener in self.listeners:
+            listener(kind)
         return result
 
     async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -248,14 +247,22 @@ class FormDB:
                 )
             return question_by(conn, "seq", cur.lastrowid) or missing()
 
-        return await self._write(insert)
+        return await self._write(insert, "question")
 
-    async def vote(self, participant: str, question_id: str, at: str) -> bool | None:
+    async def vote(
+        self,
+        participant: str,
+        question_id: str,
+        at: str,
+        allowed: Callable[[StoredQuestion, Decision], bool] | None = None,
+    ) -> bool | None:
         """Count one "me too"; True if new, False if this participant had voted already,
-        None when there is no such question."""
+        None when there is no such question (or ``allowed`` says no, checked in the same
+        transaction: what the participant may vote for is decided as the vote is written)."""
 
         def insert(conn: sqlite3.Connection) -> bool | None:
-            if question_by(conn, "id", question_id) is None:
+            found = question_and_decision(conn, question_id)
+            if found is None or (allowed is not None and not allowed(*found)):
                 return None
             touch_participant(conn, participant, at)
             cur = conn.execute(
@@ -264,12 +271,16 @@ class FormDB:
             if cur.rowcount == 0:
                 return False
             conn.execute(
-                "UPDATE questions SET votes = votes + 1, changed = ? WHERE id = ?",
-                (next_change(conn), question_id),
+                "UPDATE questions SET votes = votes + 1,"
+                " changed = (SELECT MAX(changed) FROM questions) + 1 WHERE id = ?",
+                (question_id,),
             )
             return True
 
-        return await self._write(insert)
+        counted = await self._write(insert, "vote")
+        if counted:
+            self._people.voted(participant, question_id)
+        return counted
 
     async def apply_decisions(self, batch: DecisionBatch) -> list[str]:
         """Apply the console's decisions in one transaction; returns the unknown ids (skipped).
@@ -310,7 +321,7 @@ class FormDB:
                     )
             return unknown
 
-        unknown = await self._write(apply)
+        unknown = await self._write(apply, "decisions")
         if batch.mode is not None:
             self.mode_override = batch.mode
         return unknown
@@ -345,8 +356,23 @@ class FormDB:
         return snap
 
     async def voted_by(self, participant: str) -> frozenset[str]:
-        """The questions this participant said "me too" to."""
-        return await self._read(lambda conn: votes_of(conn, participant))
+        """The questions this participant said "me too" to (kept in memory once read)."""
+        known = self._people.votes(participant)
+        if known is not None:
+            return known
+        # Read on the writer thread: a vote of theirs is committed wholly before or after
+        # this read, and its memory update lands after this one (see formdb_people).
+        loop = asyncio.get_running_loop()
+        votes = await loop.run_in_executor(
+            self._writer, lambda: votes_of(self._conn(), participant)
+        )
+        self._people.remember_votes(participant, votes)
+        return votes
+
+    @property
+    def change_number(self) -> int:
+        """How many writes this process has committed (the live list's freshness)."""
+        return self._version
 
     async def counts(self) -> dict[str, int]:
         """Rows per table (for tests and the operator)."""

@@ -200,6 +200,24 @@ def question_by(conn: sqlite3.Connection, column: str, value: object) -> StoredQ
     return StoredQuestion.from_row(row) if row else None
 
 
+def question_and_decision(
+    conn: sqlite3.Connection, qid: str
+) -> tuple[StoredQuestion, Decision] | None:
+    """A question and its decision (undecided when none), in one statement."""
+    columns = ", ".join(f"q.{c.strip()}" for c in QUESTION_COLUMNS.split(","))
+    row = conn.execute(
+        f"SELECT {columns}, d.question_id, d.published, d.hidden, d.state, d.duplicate_of "  # noqa: S608
+        "FROM questions q LEFT JOIN decisions d ON d.question_id = q.id WHERE q.id = ?",
+        (qid,),
+    ).fetchone()
+    if row is None:
+        return None
+    question, (decided, published, hidden, state, dup) = StoredQuestion.from_row(row[:14]), row[14:]
+    if decided is None:
+        return question, Decision(qid)
+    return question, Decision(qid, bool(published), bool(hidden), state, dup)
+
+
 def decision_of(conn: sqlite3.Connection, qid: str) -> Decision:
     row = conn.execute(
         "SELECT published, hidden, state, duplicate_of FROM decisions WHERE question_id = ?",

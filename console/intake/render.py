@@ -168,6 +168,12 @@ def render(lang: str, template: str, **context: Any) -> str:
     )
 
 
+def template_module(lang: str, template: str) -> Any:
+    """The macros of ``template`` in ``lang`` (made once per language and template)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return environment(lang).get_template(template).module
+
+
 def negotiate(
     asked: str | None, cookie: str | None, accept_language: str | None
 ) -> tuple[str, bool]:

@@ -27,7 +27,7 @@ from aiohttp import web
 from console.intake.bodies import read_json
 from console.intake.cleaning import clean_text
 from console.intake.form_state import ENDED, REASONS
-from console.intake.formdb import CONSOLE, FORM, StoredQuestion
+from console.intake.formdb_schema import CONSOLE, FORM, StoredQuestion
 from console.intake.host import RouteHost
 from console.intake.pages import NAME_LIMIT, QUESTION_LIMIT
 from console.intake.render import LANGUAGES

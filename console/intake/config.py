@@ -18,7 +18,13 @@ PORT_SEARCH_SPAN = 20
 """How many ports after the default are tried when the default one is busy."""
 
 TOKEN_ENV = "FACILITATOR_FORM_TOKEN"  # noqa: S105 - a variable name
-MAX_BODY_BYTES = 16 * 1024
+MAX_BODY_BYTES = 32 * 1024
+"""The largest body a post may have (``413`` above it). Sized for the worst a participant can
+send within the limits: 2,000 characters of a script that takes 4 bytes each in UTF-8 (emoji,
+historic scripts), URL-encoded at 12 bytes each, is 24,000 bytes; a 120-character name and a
+254-character email written the same way add 4,488; the other fields a few hundred. A
+question too long by a little is then still answered with the form and its whole text (the
+participant can shorten it), not with a ``413`` that loses it."""
 
 
 class IntakeError(Exception):
@@ -75,7 +81,7 @@ class IntakeConfig:
     keepalive_timeout: float = 15.0
     """Seconds an idle connection is kept open between requests."""
     body_timeout: float = 30.0
-    """Seconds a client has to send a posted body (16 KiB at most); then ``408``."""
+    """Seconds a client has to send a posted body (32 KiB at most); then ``408``."""
 
 
 def format_when(start: datetime, timezone: str | None = None) -> str:

@@ -17,17 +17,17 @@ from typing import Any
 
 from console.intake.config import FormInfo
 from console.intake.form_state import ENDED
+from console.intake.wording import Numbered
 
 QUESTION_LIMIT = 2000
 NAME_LIMIT = 120
 EMAIL_LIMIT = 254
 LIMITS = {
     "question": QUESTION_LIMIT,
-    "question_text": f"{QUESTION_LIMIT:,}",
     "name": NAME_LIMIT,
     "email": EMAIL_LIMIT,
 }
-"""The limits as the templates state them in the hints."""
+"""The limits the templates state in the hints (written with the ``number`` filter)."""
 DEFAULT_CONSENT = (
     "If you give your email, you agree that the organizers may use it to write to you about "
     "this question. It is kept apart from your question and never shown to other participants."
@@ -48,7 +48,7 @@ class FormValues:
     show_name: bool = False
     email: str = ""
     theme: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str | Numbered] = field(default_factory=dict)
 
 
 def _render(template: str, info: FormInfo, **context: Any) -> str:
@@ -96,7 +96,7 @@ ERROR_WORDS: dict[int, tuple[str, str]] = {
     ),
     413: (
         "Too much text",
-        "What you sent is larger than this form accepts (16 KB). Questions can be up to "
+        "What you sent is larger than this form accepts (32 KB). Questions can be up to "
         "2,000 characters; please shorten it and try again.",
     ),
 }

@@ -3,7 +3,8 @@
 - ``GET /`` the form (or closed), ``POST /`` a question, ``GET /thanks?r=<receipt>``;
 - ``GET /questions`` the list; ``POST /vote`` one "me too" (CSRF, participant cookie);
 - ``GET /questions.json?v=<version>`` the list's body for the live script (held up to 25 s
-  until the list changed; the same HTML a reload shows);
+  until the list changed; the same HTML a reload shows). The list is rendered once per change
+  and shared by every watcher, its updates coalesced (``live_list``);
 - ``GET /mine?k=<token>`` the asker's private page; ``GET /live.js`` the one script.
 
 A participant is an unguessable random id in an HttpOnly, SameSite=Lax cookie, signed with
@@ -21,10 +22,13 @@ import uuid
 from typing import Any
 
 from aiohttp import web
+from markupsafe import Markup
 
 from console.intake import render
 from console.intake.bodies import read_form_fields
+from console.intake.formdb_schema import Decision, StoredQuestion
 from console.intake.host import RouteHost
+from console.intake.live_list import LiveList
 from console.intake.pages import DEFAULT_CONSENT, LIMITS, FormValues
 from console.intake.security import (
     RateLimiter,
@@ -36,7 +40,7 @@ from console.intake.security import (
 )
 from console.intake.submissions import StoreWriteError
 from console.intake.validate import read_form, validate
-from console.intake.visibility import effective_mode, entry_for, participant_list
+from console.intake.visibility import effective_mode, entry_for, visible_to_others
 
 PID_COOKIE = "participant"
 PID_MAX_AGE = 180 * 24 * 3600
@@ -76,6 +80,13 @@ class ParticipantRoutes:
             max(cfg.votes_per_address_per_minute * 10, 10_000),
         )
         self._script = render.LIVE_SCRIPT.read_bytes()
+        self.live = LiveList(
+            lambda: server.store,
+            lambda: server.config.participant_list,
+            server.held,
+            lambda: server._secret,
+            server.now,
+        )
 
     def register(self, app: web.Application) -> None:
         app.router.add_get("/", self.get_form)
@@ -275,44 +286,38 @@ class ParticipantRoutes:
         )
 
     # -- the list ------------------------------------------------------------------------
-    async def _list_context(self, request: web.Request) -> dict[str, Any]:
-        srv = self.server
-        assert srv.store is not None
-        pid = self.participant(request)
-        snap = await srv.store.snapshot()
-        voted = await srv.store.voted_by(pid) if pid else frozenset()
-        mode = effective_mode(snap, srv.config.participant_list)
-        shared, own = participant_list(snap, mode=mode, held=srv.held, participant=pid, voted=voted)
-        return {"shared": shared, "own": own, "csrf": self._csrf(), "mode": mode}
-
     async def get_list(self, request: web.Request) -> web.Response:
-        assert self.server.store is not None
-        version = self.server.store.version
-        context = await self._list_context(request)
+        lang, _ = self.language(request)
+        view = await self.live.view(lang, self.participant(request), fresh=True)
         notice = "Thank you: your “me too” is counted." if request.query.get("voted") else None
-        resp = self.page(request, "list.html", version=version, notice=notice, **context)
+        resp = self.page(
+            request,
+            "list.html",
+            version=view.version,
+            notice=notice,
+            list_html=Markup(view.html()),  # noqa: S704 - rendered by the autoescaping templates
+        )
         self.ensure_participant(request, resp)
         return resp
 
     async def get_live(self, request: web.Request) -> web.Response:
         """The list's body once it differs from ``v`` (or after ``LIVE_WAIT_S``)."""
-        store = self.server.store
-        assert store is not None
+        participant = self.participant(request)
+        lang, _ = self.language(request)
         seen = request.query.get("v", "")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + LIVE_WAIT_S
-        while store.version == seen and not self.server._stopping:
-            changed = store.changed()
+        while True:
+            changed = self.live.changed()
+            view = await self.live.view(lang, participant)
             remaining = deadline - loop.time()
-            if remaining <= 0 or store.version != seen:
+            if view.version != seen or remaining <= 0 or self.server._stopping:
                 break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), remaining)
-        version = store.version
-        context = await self._list_context(request)
-        lang, _ = self.language(request)
-        html = render.render(lang, "_list_body.html", **context)
-        return web.json_response({"version": version, "html": html})
+        return web.Response(
+            body=view.json_bytes(), content_type="application/json", charset="utf-8"
+        )
 
     async def post_vote(self, request: web.Request) -> web.Response:
         srv = self.server
@@ -349,18 +354,16 @@ class ParticipantRoutes:
                 "Your “me too” was not counted yet. Reload the list and press it again.",
             )
         assert srv.store is not None
-        snap = await srv.store.snapshot()
-        question = snap.question(qid) if qid is not None else None
-        mode = effective_mode(snap, srv.config.participant_list)
-        if (
-            question is None
-            or not entry_for(question, snap, mode=mode, held=srv.held, participant=pid).public
-        ):
-            return self.message(
-                request, 404, "Question not found", "That question is not on the list."
-            )
+        mode, held = self.mode_configured, srv.held
+
+        def on_the_list(question: StoredQuestion, decision: Decision) -> bool:
+            return visible_to_others(question, decision, mode, held)
+
         try:
-            await srv.store.vote(pid, question.id, srv.now().isoformat(timespec="milliseconds"))
+            counted = None
+            if qid is not None:
+                at = srv.now().isoformat(timespec="milliseconds")
+                counted = await srv.store.vote(pid, qid, at, allowed=on_the_list)
         except StoreWriteError:
             return self.message(
                 request,
@@ -368,7 +371,11 @@ class ParticipantRoutes:
                 "Your “me too” was not saved",
                 "The form could not save it just now. Please go back and try again.",
             )
-        return web.Response(status=303, headers={"Location": f"questions?voted=1#q-{question.id}"})
+        if counted is None:  # no such question, or not on this participant's list
+            return self.message(
+                request, 404, "Question not found", "That question is not on the list."
+            )
+        return web.Response(status=303, headers={"Location": f"questions?voted=1#q-{qid}"})
 
     # -- the asker's private page --------------------------------------------------------
     async def get_mine(self, request: web.Request) -> web.Response:

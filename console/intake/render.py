@@ -23,6 +23,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from console.intake.security import security_headers, style_hash
+from console.intake.wording import Numbered, number
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -142,8 +143,16 @@ def environment(lang: str) -> jinja2.Environment:
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     # ``_()`` of the i18n extension marks its result safe (fine for literals in templates);
     # a message that comes from code goes through ``t()``, whose result is escaped as usual.
-    env.globals["t"] = catalog.gettext
+    env.globals["t"] = lambda message: translate(catalog, lang, message)
+    env.filters["number"] = lambda value: number(int(value), lang)
     return env
+
+
+def translate(catalog: gettext.NullTranslations, lang: str, message: str | Numbered) -> str:
+    """A message from code in ``lang``; a ``Numbered`` one with its numbers put in after."""
+    if isinstance(message, Numbered):
+        return message.filled(catalog.gettext(message.text), lang)
+    return catalog.gettext(message)
 
 
 def gettext_for(lang: str) -> gettext.NullTranslations:
@@ -157,6 +166,12 @@ def render(lang: str, template: str, **context: Any) -> str:
         .get_template(template)
         .render(lang=lang, styles=STYLES, language_names=LANGUAGE_NAMES, **context)
     )
+
+
+def template_module(lang: str, template: str) -> Any:
+    """The macros of ``template`` in ``lang`` (made once per language and template)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return environment(lang).get_template(template).module
 
 
 def negotiate(

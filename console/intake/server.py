@@ -164,6 +164,7 @@ class IntakeServer:
             self.token_source = read.source
             self._secret = load_server_secret(folder)
             self.store = FormDB(folder)
+            self.store.listeners.append(self.participants.live.on_write)
             await self.store.start()
             self.saved_state = load_form_state(folder)
             if self.saved_state is not None:
@@ -240,9 +241,11 @@ class IntakeServer:
         self._stopping = True
         if self.store is not None:
             self.store.notify()
+        self.participants.live.wake()
         await self._cleanup()
 
     async def _cleanup(self) -> None:
+        self.participants.live.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

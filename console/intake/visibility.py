@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from console.intake.cleaning import clean_text
-from console.intake.formdb import (
+from console.intake.formdb_schema import (
     ANSWERED,
     DISMISSED,
     FOLLOW_UP,
@@ -217,6 +217,37 @@ def entry_for(
 _ORDER = {NOW: 0, WAITING: 1, FOLLOW_UP: 2, RECEIVED: 3, ANSWERED: 4}
 
 
+def list_order(e: Entry) -> tuple[int, int, int]:
+    """Now answering first, then by votes (most first), then oldest first; answered last."""
+    return (_ORDER.get(e.state, 1), -e.question.votes, e.question.seq)
+
+
+def list_parts(
+    snapshot: Snapshot, *, mode: str, held: re.Pattern[str] | None
+) -> tuple[list[Entry], dict[str, list[Entry]]]:
+    """The list as no one in particular sees it: ``(the entries everyone sees, in list order;
+    by participant, their questions others do not see)``. Personal marks (``mine``,
+    ``voted``) are all off; ``for_participant`` puts them on."""
+    shared: list[Entry] = []
+    unseen: dict[str, list[Entry]] = {}
+    for q in snapshot.questions:
+        e = entry_for(q, snapshot, mode=mode, held=held, participant=None)
+        if e.public:
+            shared.append(e)
+        elif q.participant is not None:
+            unseen.setdefault(q.participant, []).append(e)
+    shared.sort(key=list_order)
+    return shared, unseen
+
+
+def for_participant(e: Entry, participant: str | None, voted: frozenset[str]) -> Entry:
+    """``e`` as ``participant`` sees it: their own question, one they said "me too" to."""
+    mine = participant is not None and e.question.participant == participant
+    if not mine and e.question.id not in voted:
+        return e
+    return replace(e, mine=mine, voted=e.question.id in voted)
+
+
 def participant_list(
     snapshot: Snapshot,
     *,
@@ -230,13 +261,9 @@ def participant_list(
     The list: now answering first, then by votes (most first), then oldest first; answered
     questions last.
     """
-    shared: list[Entry] = []
-    own: list[Entry] = []
-    for q in snapshot.questions:
-        e = entry_for(q, snapshot, mode=mode, held=held, participant=participant, voted=voted)
-        if e.public:
-            shared.append(e)
-        elif e.mine:
-            own.append(e)
-    shared.sort(key=lambda e: (_ORDER.get(e.state, 1), -e.question.votes, e.question.seq))
-    return shared, own
+    shared, unseen = list_parts(snapshot, mode=mode, held=held)
+    own = unseen.get(participant, []) if participant is not None else []
+    return (
+        [for_participant(e, participant, voted) for e in shared],
+        [for_participant(e, participant, voted) for e in own],
+    )

@@ -141,6 +141,60 @@ async def test_errors_are_accessible_and_keep_the_text(server: IntakeServer, bro
     await context.close()
 
 
+def long_question(count: int) -> str:
+    """``count`` characters (code points) of mixed script, emoji and line breaks."""
+    line = "Where do the buses wait? ¿Dónde esperan? 🚌🧑\u200d🏫 漢字\n"
+    text = (line * (count // len(line) + 1))[: count - 1]
+    return text + "?"
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "send", "message"),
+    [
+        ("en", "Your question", "Send question",
+         "Your question is 2,100 characters long; the limit is 2,000."),
+        ("es", "Su pregunta", "Enviar pregunta",
+         "Su pregunta tiene 2100 caracteres; el límite es 2000."),
+    ],
+)  # fmt: skip
+async def test_a_question_over_the_limit_comes_back_whole_with_javascript_off(
+    server: IntakeServer, browser: Any, lang: str, label: str, send: str, message: str
+) -> None:
+    """The browser does not cut the text (no maxlength); the server counts it the way the
+    page states the limit and shows every character back, in the participant's language."""
+    context = await browser.new_context(
+        java_script_enabled=False, locale=lang, extra_http_headers={"Accept-Language": lang}
+    )
+    page = await context.new_page()
+    await page.goto(server.url)
+    limit = "Up to 2,000 characters." if lang == "en" else "Hasta 2000 caracteres."
+    assert limit in await page.content()
+    text = long_question(2100)
+    await page.get_by_label(label).fill(text)
+    assert await page.get_by_label(label).input_value() == text
+    await page.get_by_role("button", name=send).click()
+    await page.wait_for_load_state()
+    assert message in await page.content()
+    assert await page.get_by_label(label).input_value() == text
+    assert (await read_api(server))["questions"] == []
+    shorter = text[:1999] + "?"
+    await page.get_by_label(label).fill(shorter)
+    await page.get_by_role("button", name=send).click()
+    await page.wait_for_url("**/thanks?r=*")
+    assert [q["text"] for q in (await read_api(server))["questions"]] == [shorter]
+    await context.close()
+    # The same page with scripts on (axe-core needs them): the error is accessible.
+    context = await browser.new_context(locale=lang, extra_http_headers={"Accept-Language": lang})
+    page = await context.new_page()
+    await page.goto(server.url)
+    await page.get_by_label(label).fill(text)
+    await page.get_by_role("button", name=send).click()
+    await page.wait_for_load_state()
+    assert await page.get_by_label(label).input_value() == text
+    await assert_accessible(page, f"question too long ({lang})")
+    await context.close()
+
+
 async def test_form_works_with_javascript_off_and_closed_page_is_accessible(
     server: IntakeServer, browser: Any
 ) -> None:

@@ -3,6 +3,7 @@ intake.json copied in once, and nothing confirmed lost when `form serve` is SIGK
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from urllib.parse import urlencode
 import pytest
 
 from console.intake.formdb import BACKUP_FILE, DB_FILE, DecisionBatch, FormDB
-from console.intake.submissions import Cursor
+from console.intake.submissions import Cursor, StoreWriteError
 from tests.unit.test_intake_command import RUNNER, _read_until
 
 WHEN = "2025-12-17T20:41:07.512+00:00"
@@ -256,3 +257,44 @@ def test_confirmed_questions_and_votes_survive_sigkill(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=30)
+
+
+async def test_writes_queued_together_share_a_commit_and_a_failure_is_undone_alone(
+    tmp_path: Path,
+) -> None:
+    """Group commit: the writes queued while a commit waits for the disk go into the next one;
+    one that fails (a duplicate id) is undone alone and the others are saved."""
+    db = FormDB(tmp_path)
+    await db.start()
+    await db.add(**fields("q", "Vote for me"))
+    commits = db._group.commits
+    votes = [db.vote(f"p{n}", "q", WHEN) for n in range(40)]
+    twice = db.add(**fields("q", "the same id again"))
+    results = await asyncio.gather(*votes, twice, return_exceptions=True)
+    assert results[:40] == [True] * 40
+    assert isinstance(results[40], StoreWriteError)
+    assert db._group.commits - commits < 40  # many votes per commit
+    stored = await db.get("q")
+    assert stored is not None and stored.votes == 40 and stored.text == "Vote for me"
+    assert (await db.counts())["votes"] == 40
+    assert await db.voted_by("p3") == frozenset({"q"})
+    db.close()
+    again = FormDB(tmp_path)  # read back from disk, not from memory
+    await again.start()
+    assert await again.voted_by("p3") == frozenset({"q"})
+    assert await again.voted_by("nobody") == frozenset()
+    again.close()
+
+
+async def test_a_vote_is_refused_in_its_transaction_when_the_check_says_no(
+    tmp_path: Path,
+) -> None:
+    db = FormDB(tmp_path)
+    await db.start()
+    await db.add(**fields("hidden"))
+    await db.apply_decisions(DecisionBatch([("hidden", {"hidden": True})]))
+    assert await db.vote("p1", "hidden", WHEN, allowed=lambda q, d: not d.hidden) is None
+    assert await db.vote("p1", "hidden", WHEN, allowed=lambda q, d: q.id == "hidden") is True
+    assert await db.vote("p1", "missing", WHEN) is None
+    assert (await db.counts())["votes"] == 1
+    db.close()

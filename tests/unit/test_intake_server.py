@@ -114,7 +114,11 @@ async def test_form_page_is_escaped_accessible_html_with_strict_headers(start: F
     assert "<b>Safety</b>" not in body
     assert "Drills &amp; exercises" in body
     assert "Up to 2,000 characters" in body
-    assert 'maxlength="2000"' in body
+    textarea = re.search(r"<textarea[^>]*>", body)
+    assert textarea and 'id="question"' in textarea.group(0)
+    # No maxlength: the browser counts UTF-16 units and silently cuts a paste; the server
+    # counts characters and says so, keeping the whole text.
+    assert "maxlength" not in textarea.group(0)
     assert "<script" not in body
     assert 'for="question"' in body and "<legend>" in body
     csp = headers["Content-Security-Policy"]
@@ -275,9 +279,51 @@ async def test_public_url_sets_the_expected_host_and_origin(start: Factory) -> N
     assert ok.status == 303
 
 
+async def test_a_long_question_is_counted_whole_and_shown_back_whole(start: Factory) -> None:
+    h = await start()
+    text = "Where do the buses wait? " * 200  # 5,000 characters
+    resp = await h.post({"csrf": await h.csrf(), "question": text.strip() + "x"})
+    body = await resp.text()
+    assert resp.status == 422
+    assert "Your question is 5,000 characters long; the limit is 2,000." in body
+    assert text.strip() + "x</textarea>" in body
+    assert (await h.questions())["questions"] == []
+
+
+async def test_the_error_names_the_count_in_spanish_too(start: Factory) -> None:
+    h = await start()
+    text = "¿Dónde esperan los autobuses? 🚌 " * 70
+    fields = {"csrf": await h.csrf(), "question": text.strip(), "lang": "es"}
+    body = await (await h.post(fields)).text()
+    assert f"Su pregunta tiene {len(text.strip())} caracteres; el límite es 2000." in body
+    assert "Hasta 2000 caracteres." in body
+    assert text.strip() + "</textarea>" in body
+
+
+async def test_two_thousand_characters_of_any_script_fit_with_every_field_at_its_limit(
+    start: Factory,
+) -> None:
+    """Counted in characters (code points) everywhere; the body cap fits 2,000 four-byte
+    characters URL-encoded (12 bytes each) with the name and email at their limits too."""
+    h = await start()
+    text = "🚌𝔄😀𐍈" * 500  # 2,000 characters, 4 bytes each in UTF-8
+    name = "𝒩" * 120
+    email = "𝒶" * 247 + "@ex.org"  # 254 characters
+    fields = {"question": text, "name": name, "email": email, "theme": "drills"}
+    resp = await h.post({"csrf": await h.csrf(), "show_name": "yes", **fields})
+    assert resp.status == 303, await resp.text()
+    [stored] = (await h.questions())["questions"]
+    assert stored["text"] == text and stored["name"] == name and stored["email"] == email
+    resp = await h.post({"csrf": await h.csrf(), "question": text + "🚌"})
+    body = await resp.text()
+    assert resp.status == 422
+    assert "Your question is 2,001 characters long; the limit is 2,000." in body
+    assert text + "🚌</textarea>" in body
+
+
 async def test_oversized_body_gets_413(start: Factory) -> None:
     h = await start()
-    resp = await h.post({"csrf": await h.csrf(), "question": "x" * 20_000})
+    resp = await h.post({"csrf": await h.csrf(), "question": "x" * 40_000})
     body = await resp.text()
     assert resp.status == 413
     assert "Too much text" in body

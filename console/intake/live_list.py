@@ -6,9 +6,10 @@ whole list once per watcher put up to 2,000 renders a second on the event loop, 
 waited seconds. Now:
 
 - **Coalesced updates.** Writes do not wake the watchers; a *tick* does, at most every
-  ``CHANGE_INTERVAL_S`` after a question or a decision (a publish reaches everyone fast) and
-  every ``VOTE_INTERVAL_S`` when only votes came in (a count a second late is no loss, and
-  each tick sends every watcher the list again). A quiet list ticks at once.
+  ``CHANGE_INTERVAL_S`` after a decision or a question in an open list (a publish reaches
+  everyone fast) and every ``VOTE_INTERVAL_S`` when only votes came in, or a question only
+  its asker sees yet (a count a second late is no loss, and each tick sends every watcher
+  the list again). A quiet list ticks at once.
 - **One render per tick and language.** The shared part (every question everyone sees, with
   its "me too" form) is rendered once, item by item, from one snapshot; concurrent callers
   wait for the same render.
@@ -39,14 +40,14 @@ from datetime import datetime
 from typing import Any
 
 from console.intake import render
-from console.intake.formdb import FormDB
+from console.intake.formdb import OPEN, FormDB
 from console.intake.security import make_csrf
 from console.intake.visibility import Entry, effective_mode, for_participant, list_parts
 
 CHANGE_INTERVAL_S = 0.15
-"""At most this often the watchers are woken for a new question or a decision."""
+"""At most this often the watchers are woken for a decision (or a question in an open list)."""
 VOTE_INTERVAL_S = 1.0
-"""At most this often when only "me too" counts changed."""
+"""At most this often when only "me too" counts (or what one asker sees) changed."""
 WAKE_GROUPS = 64
 """Watchers are woken a group per turn of the event loop, not all at once, so a vote that
 arrives during a tick is read between groups instead of after every watcher's answer."""
@@ -163,8 +164,16 @@ class LiveList:
 
     # -- ticks ---------------------------------------------------------------------------
     def on_write(self, kind: str) -> None:
-        """The store committed a write (on the loop): schedule a tick."""
-        self._schedule(VOTE_INTERVAL_S if kind == "vote" else CHANGE_INTERVAL_S)
+        """The store committed a write (on the loop): schedule a tick. A decision may change
+        everyone's list: soon. A vote only changes a count, and a new question in a screened
+        list only its asker's view (their page shows it at once): within the vote interval."""
+        soon = kind == "decisions" or (kind == "question" and self._mode() == OPEN)
+        self._schedule(CHANGE_INTERVAL_S if soon else VOTE_INTERVAL_S)
+
+    def _mode(self) -> str:
+        store = self._store()
+        override = store.mode_override if store is not None else None
+        return override or self._configured_mode()
 
     def _schedule(self, interval: float) -> None:
         loop = asyncio.get_running_loop()

@@ -124,7 +124,7 @@ async def test_personal_marks_are_put_in_and_the_page_shows_the_same_html(start:
 async def test_a_change_only_its_asker_sees_does_not_wake_the_others(
     start: Start, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(participant_routes, "LIVE_WAIT_S", 1.0)
+    monkeypatch.setattr(participant_routes, "LIVE_WAIT_S", 2.5)
     _, console, participant = await start()  # screened: a new question waits
     a, b = participant(), participant()
     await published(console, a, "On the list")

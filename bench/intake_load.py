@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
+import sqlite3
 import sys
 import tempfile
 import time
@@ -19,7 +21,7 @@ import aiohttp
 
 from bench.intake_common import CSRF, server_thread, summary
 from console.intake import FormInfo, IntakeConfig, IntakeServer
-from console.intake.submissions import SubmissionStore
+from console.intake.formdb import DB_FILE
 
 HARD_DEADLINE_S = 120
 
@@ -114,9 +116,9 @@ async def disk_check(participants: int) -> int:
 
             await asyncio.gather(*(one(n) for n in range(participants)))
         await server.stop()
-        store = SubmissionStore(Path(folder))
-        on_disk = {s.text for s in store.after(0, limit=10**6)}
-        store.close()
+        # Read the form's database file as a restarted form would find it (not its memory).
+        with contextlib.closing(sqlite3.connect(Path(folder) / DB_FILE)) as db:
+            on_disk = {text for (text,) in db.execute("SELECT text FROM questions")}
     lost = len({f"d{n}" for n in range(participants)} - on_disk)
     print(f"after restart: on_disk={len(on_disk)} lost_on_disk={lost}")
     return 1 if lost else 0

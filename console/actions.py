@@ -88,6 +88,8 @@ class Action:
     """How the footer shows the default key, when Textual's own name is not the best."""
     facilitator_only: bool = False
     """Disabled on a console that does not run the session (note-taker, read-only)."""
+    priority: bool = False
+    """Runs before the focused widget sees the key (a text field's own use of it included)."""
 
     @property
     def method(self) -> str:
@@ -109,6 +111,7 @@ class Action:
             key_display=self.key_display if keys == self.keys else None,
             id=self.id,
             tooltip=self.tooltip,
+            priority=self.priority,
         )
 
     def shown_keys(self, display: Callable[[Binding], str], keys: str | None = None) -> str:
@@ -147,9 +150,10 @@ APP: Final = (
 
 
 def _clock(id: str, keys: str, action: str, text: str, tip: str,
-           key_display: str | None = None, *, only: bool = True) -> Action:
+           key_display: str | None = None, *, only: bool = True,
+           priority: bool = False) -> Action:
     return Action(id, keys, action, text, tip, Handler.MAIN_SCREEN, footer=True, palette=True,
-                  key_display=key_display, facilitator_only=only)
+                  key_display=key_display, facilitator_only=only, priority=priority)
 
 
 CLOCK: Final = (
@@ -166,12 +170,13 @@ CLOCK: Final = (
     _clock("shorten", "minus", "nudge(-60)", "-1m",
            "Take a minute from the current segment", "-"),
     _clock("end", "ctrl+e", "end_session", "End",
-           "End the session"),
+           "End the session (asks first); works while typing", priority=True),
     _clock("report", "ctrl+r", "report", "Report",
            "Preview, export and copy the follow-up report", only=False),
 )
 """The facilitator's main screen: the run-of-show clock, the end and the report. The clock
-keys show disabled on a read-only console."""
+keys show disabled on a read-only console. The end is a priority binding: a text field that
+has the focus would take ``ctrl+e`` as end of line (it keeps ``end`` for that)."""
 
 
 def _notes(id: str, keys: str, action: str, text: str, tip: str) -> Action:

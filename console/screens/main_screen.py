@@ -147,7 +147,8 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(
             ConfirmScreen(
-                "End the session now? The clock stops and the session is marked finished.",
+                "End the session now? The clock stops, the session is marked finished and "
+                "the question form tells participants that it has ended.",
                 yes="End session",
             ),
             ended,

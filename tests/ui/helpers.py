@@ -110,3 +110,11 @@ def footer_keys(app: Any) -> dict[str, str]:
     from textual.widgets._footer import FooterKey
 
     return {key.description: key.key_display for key in app.screen.query(FooterKey)}
+
+
+def region_text(app: Any, widget: Any) -> str:
+    """The screen's text inside ``widget``'s region, its lines joined by spaces (a wrapped
+    sentence reads whole), borders and padding left out."""
+    region = widget.content_region
+    lines = screen_text(app).splitlines()[region.y : region.bottom]
+    return " ".join(" ".join(line[region.x : region.right].split()) for line in lines).strip()

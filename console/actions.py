@@ -179,6 +179,23 @@ keys show disabled on a read-only console. The end is a priority binding: a text
 has the focus would take ``ctrl+e`` as end of line (it keeps ``end`` for that)."""
 
 
+def _pane(id: str, keys: str, action: str, text: str, tip: str) -> Action:
+    return Action(id, keys, action, text, tip, Handler.MAIN_SCREEN, palette=True,
+                  key_display=keys.upper())
+
+
+PANES: Final = (
+    _pane("focus_board", "f2", "focus_pane('board')", "Focus the board",
+          "Move the focus to the question list, where the board keys act"),
+    _pane("focus_notes", "f3", "focus_pane('notes')", "Focus the notes",
+          "Move the focus to the entries of the open notes tab"),
+    _pane("focus_run_of_show", "f4", "focus_pane('run_of_show')", "Focus the run of show",
+          "Move the focus to the run of show, to pick a segment"),
+)
+"""The facilitator's main screen: one key per pane, free while typing (a text field takes no
+function key). Each pane's frame shows its key, and the pane with the focus is lit."""
+
+
 def _notes(id: str, keys: str, action: str, text: str, tip: str) -> Action:
     return Action(id, keys, action, text, tip, Handler.NOTES_PANEL, footer=True, palette=True)
 
@@ -369,6 +386,7 @@ NOTE_EDITOR: Final = (
 ALL: Final[tuple[Action, ...]] = (
     *APP,
     *CLOCK,
+    *PANES,
     *NOTES,
     *NOTES_LIST,
     *CAPTURE_LINE,
@@ -385,7 +403,7 @@ ALL: Final[tuple[Action, ...]] = (
 """Every action, in the order of the keymap documentation."""
 
 PALETTES: Final[Mapping[Handler, tuple[Action, ...]]] = {
-    Handler.MAIN_SCREEN: (*CLOCK, *NOTES, *BOARD, *FORM),
+    Handler.MAIN_SCREEN: (*CLOCK, *PANES, *NOTES, *BOARD, *FORM),
     Handler.NOTES_SCREEN: NOTES,
     Handler.REPORT_SCREEN: REPORT,
 }

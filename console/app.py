@@ -384,8 +384,13 @@ class FacilitatorApp(App[None]):
 
     def palette_help(self, action: Action) -> str:
         """The action's tooltip, and the key that runs it (as remapped in ``config.toml``)."""
-        keys = action.shown_keys(self.get_key_display, self.settings.keymap.get(action.id))
+        keys = self.shown_keys(action.id)
         return f"{action.tooltip} (key: {keys})" if keys else action.tooltip
+
+    def shown_keys(self, action_id: str) -> str:
+        """The keys that run an action as the footer writes them, as remapped in ``config.toml``."""
+        action = actions.by_id(action_id)
+        return action.shown_keys(self.get_key_display, self.settings.keymap.get(action.id))
 
     async def run_palette_action(self, action: Action, screen: Screen[object]) -> None:
         """Run a palette entry on the widget, screen or app that handles it, as its key would."""

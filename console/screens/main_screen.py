@@ -39,7 +39,15 @@ def _slot(title: str, region_id: str) -> Static:
 class MainScreen(Screen[None]):
     """Everything a facilitator needs at a glance during the session."""
 
-    BINDINGS = actions.bindings(actions.CLOCK, actions.NOTES)
+    BINDINGS = actions.bindings(actions.CLOCK, actions.PANES, actions.NOTES)
+    AUTO_FOCUS = "QuestionBoard"
+    """The board list has the focus at start, so its keys (``l``, ``q``...) work at once."""
+    PANE_KEYS = {
+        "#board-region": "focus_board",
+        "#notes-region": "focus_notes",
+        "#timeline-pane": "focus_run_of_show",
+    }
+    """Each pane's frame, and the action whose key it shows ("F2 to focus") on its lower edge."""
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
@@ -55,6 +63,16 @@ class MainScreen(Screen[None]):
                 yield BoardPanel(id="board-region")
                 yield NotesPanel(id="notes-region")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.label_panes()
+
+    def label_panes(self) -> None:
+        """Write on each pane's frame the key that focuses it (as remapped)."""
+        host = host_of(self)
+        for selector, action_id in self.PANE_KEYS.items():
+            for pane in self.query(selector):
+                pane.border_subtitle = f"{host.shown_keys(action_id)} to focus"
 
     async def mount_deferred(self) -> None:
         """Swap the placeholders for the board and notes panels, after the first frame.
@@ -73,6 +91,9 @@ class MainScreen(Screen[None]):
             for slot in slots:
                 await slot.remove()
             await bottom.mount(BoardPanel(id="board-region"), NotesPanel(id="notes-region"))
+        self.label_panes()
+        if self.focused is None:  # nothing was focusable before: the board list is now
+            self.focus_pane("board")
 
     # The notes panel (mounted after the first frame, imported late) asks for its dialogs.
     def on_notes_panel_paste_offered(self, event: NotesPanel.PasteOffered) -> None:
@@ -125,6 +146,23 @@ class MainScreen(Screen[None]):
             self.run_clock(lambda session: session.extend(seconds))
         else:
             self.run_clock(lambda session: session.shorten(-seconds))
+
+    def action_focus_pane(self, pane: str) -> None:
+        """Focus the board list, the notes (the open tab's entries) or the run of show."""
+        self.focus_pane(pane)
+
+    def focus_pane(self, pane: str) -> None:
+        if pane == "board":
+            for board in self.query("QuestionBoard"):
+                board.focus()
+        elif pane == "notes":
+            from console.widgets.notes_panel import NotesPanel
+
+            for panel in self.query(NotesPanel):
+                panel.focus_entries()
+        elif pane == "run_of_show":
+            for timeline in self.query("#timeline-pane AgendaTimeline"):
+                timeline.focus()
 
     def action_notes(self, what: str) -> None:
         """A notes action from anywhere on the screen (focus need not be in the panes)."""

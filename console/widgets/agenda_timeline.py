@@ -30,7 +30,10 @@ _MARKS = {"done": "✓", "current": "▶", "upcoming": " "}
 
 
 class AgendaTimeline(Widget, can_focus=False):
-    """Segments with their times; the current one highlighted, its mark shown too."""
+    """Segments with their times; the current one highlighted, its mark shown too.
+
+    ``selectable`` (the facilitator's full run of show) lets it take the focus.
+    """
 
     DEFAULT_CSS = """
     AgendaTimeline { height: auto; padding: 0 1; }
@@ -38,6 +41,10 @@ class AgendaTimeline(Widget, can_focus=False):
 
     rows: reactive[tuple[TimelineRow, ...]] = reactive((), layout=True)
     """The rows to show, replaced as a whole when the schedule changes."""
+
+    def __init__(self, *, selectable: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.can_focus = selectable
 
     def set_rows(self, rows: Sequence[TimelineRow]) -> None:
         new = tuple(rows)

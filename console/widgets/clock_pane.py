@@ -56,7 +56,7 @@ class ClockPane(Widget):
             return
         with Vertical(id="timeline-pane") as pane:
             pane.border_title = "Run of show"
-            yield AgendaTimeline()
+            yield AgendaTimeline(selectable=True)
         with VerticalScroll(id="now-pane") as now:
             now.border_title = "Now"
             yield Countdown()

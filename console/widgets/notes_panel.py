@@ -382,6 +382,15 @@ class NotesPanel(Vertical):
         elif what == "kind":
             self.capture.action_next_kind()
 
+    def focus_entries(self) -> None:
+        """Focus the open tab: its list of entries (or the notepad, on the notepad's tab)."""
+        tabs = self.query_one(TabbedContent)
+        kind = tabs.active.removeprefix("pane-")
+        if kind in self._lists:
+            self._lists[kind].focus()
+        elif self.notepad_tab:
+            self.query_one("#panel-notepad", Notepad).area.focus()
+
     def focus_notepad(self) -> None:
         if not self.notepad_tab:
             self.post_message(self.FocusNotepad())

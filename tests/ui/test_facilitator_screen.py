@@ -7,14 +7,16 @@ Each fact is read from the screen's text (what the terminal shows), at both size
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.color import Color
 
 from console.clock.model import Phase
 from console.screens.confirm import ConfirmScreen
 from console.widgets.capture_line import CaptureInput
-from tests.ui.board_helpers import BEFORE_START
-from tests.ui.helpers import FakeNow, footer_keys, make_app, region_text, until
+from tests.ui.board_helpers import BEFORE_START, fq, seed
+from tests.ui.helpers import FakeNow, footer_keys, make_app, region_text, screen_text, until
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -63,4 +65,93 @@ async def test_the_end_confirmation_shows_its_whole_question(
         assert "End session" in shown and "Cancel" in shown
         await pilot.press("escape")
         await app.settle()
+    app.session.close()
+
+
+def _accent(app: Any) -> Color:
+    return Color.parse(app.theme_variables["accent"])
+
+
+def _border(widget: Any) -> Color:
+    return widget.styles.border_top[1]
+
+
+@pytest.mark.parametrize("defer_panels", [False, True])
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_console_starts_with_the_board_list_focused_and_its_border_lit(
+    tmp_path: Path, size: tuple[int, int], defer_panels: bool
+) -> None:
+    from console.widgets.question_board import QuestionBoard
+
+    app = make_app(
+        tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START), defer_panels=defer_panels
+    )
+    seed(app, [fq(1), fq(2)])
+    async with app.run_test(size=size) as pilot:
+        await until(lambda: bool(app.screen.query(QuestionBoard)), pilot, 10)
+        board = app.screen.query_one(QuestionBoard)
+        await until(lambda: app.focused is board, pilot, 5)
+        await pilot.pause()
+        await pilot.press("l")  # a board key works at once, no Tab needed
+        await app.settle()
+        assert app.session.board.live_question is not None
+        region = app.screen.query_one("#board-region")
+        notes = app.screen.query_one("#notes-region")
+        assert _border(region) == _accent(app)  # the focused pane stands out
+        assert _border(notes) != _accent(app)
+        shown = screen_text(app)
+        for key in ("F2", "F3", "F4"):  # each pane's frame names the key that focuses it
+            assert f"{key} to focus" in shown
+    app.session.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_function_keys_focus_each_pane_even_while_typing(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from console.widgets.agenda_timeline import AgendaTimeline
+    from console.widgets.notes_list import NotesList
+    from console.widgets.question_board import QuestionBoard
+
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("ctrl+n", *"typing")
+        assert isinstance(app.focused, CaptureInput)
+        await pilot.press("f2")
+        assert isinstance(app.focused, QuestionBoard)
+        assert screen.query_one(CaptureInput).value == "typing"  # F2 typed nothing
+        await pilot.press("f3")
+        assert isinstance(app.focused, NotesList)
+        assert _border(screen.query_one("#notes-region")) == _accent(app)
+        assert _border(screen.query_one("#board-region")) != _accent(app)
+        await pilot.press("f4")
+        assert isinstance(app.focused, AgendaTimeline)
+        assert _border(screen.query_one("#timeline-pane")) == _accent(app)
+        assert _border(screen.query_one("#notes-region")) != _accent(app)
+        await pilot.press("ctrl+n", "f2")
+        assert isinstance(app.focused, QuestionBoard)
+    app.session.close()
+
+
+async def test_the_focus_keys_can_be_remapped(tmp_path: Path) -> None:
+    from console.widgets.notes_list import NotesList
+    from console.widgets.question_board import QuestionBoard
+
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "config.toml").write_text(
+        '[keys]\nfocus_notes = "f7"\nfocus_board = "f8"\n', encoding="utf-8"
+    )
+    app = make_app(tmp_path / "data", cfg, FakeNow(BEFORE_START))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        assert isinstance(app.focused, NotesList)
+        await pilot.press("f8")
+        assert isinstance(app.focused, QuestionBoard)
+        await pilot.press("f3")  # the old key no longer does it
+        assert isinstance(app.focused, QuestionBoard)
+        assert "f7 to focus" in screen_text(app)
     app.session.close()

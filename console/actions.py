@@ -45,6 +45,7 @@ class Handler(StrEnum):
     BOARD_SEARCH = "console.widgets.board_panel:SearchInput"
     QUESTION_BOARD = "console.widgets.question_board:QuestionBoard"
     NOTES_PANEL = "console.widgets.notes_panel:NotesPanel"
+    AGENDA_TIMELINE = "console.widgets.agenda_timeline:AgendaTimeline"
     NOTES_LIST = "console.widgets.notes_list:NotesList"
     CAPTURE_LINE = "console.widgets.capture_line:CaptureLine"
 
@@ -169,6 +170,8 @@ CLOCK: Final = (
            "Give the current segment a minute more", "+"),
     _clock("shorten", "minus", "nudge(-60)", "-1m",
            "Take a minute from the current segment", "-"),
+    _clock("jump", "j", "jump_to_segment", "Jump to a segment",
+           "Choose a segment of the run of show and move the clock there"),
     _clock("end", "ctrl+e", "end_session", "End",
            "End the session (asks first); works while typing", priority=True),
     _clock("report", "ctrl+r", "report", "Report",
@@ -237,6 +240,20 @@ CAPTURE_LINE: Final = (
          "Cycle the kind of the next entry (or start the line with ! > ? ~)"),
 )
 """The capture line, while typing in it."""
+
+TIMELINE: Final = (
+    _key(Handler.AGENDA_TIMELINE, "timeline.up", "up", "cursor_up", "Up",
+         "Highlight the segment above", footer=False),
+    _key(Handler.AGENDA_TIMELINE, "timeline.down", "down", "cursor_down", "Down",
+         "Highlight the segment below", footer=False),
+    _key(Handler.AGENDA_TIMELINE, "timeline.first", "home", "first", "First",
+         "Highlight the first segment", footer=False),
+    _key(Handler.AGENDA_TIMELINE, "timeline.last", "end", "last", "Last",
+         "Highlight the last segment", footer=False),
+    _key(Handler.AGENDA_TIMELINE, "timeline.jump", "enter", "jump", "Jump here",
+         "Jump to the highlighted segment (asks first; a click on a row does too)"),
+)
+"""The run of show's list, once focused (F4): a cursor on the segments."""
 
 
 def _board(id: str, keys: str, action: str, text: str, tip: str, *, footer: bool = False,
@@ -387,6 +404,7 @@ ALL: Final[tuple[Action, ...]] = (
     *APP,
     *CLOCK,
     *PANES,
+    *TIMELINE,
     *NOTES,
     *NOTES_LIST,
     *CAPTURE_LINE,

@@ -26,6 +26,7 @@ from console.widgets.clock_pane import ClockPane
 from console.widgets.session_header import SessionHeader
 
 if TYPE_CHECKING:
+    from console.widgets.agenda_timeline import AgendaTimeline
     from console.widgets.notes_panel import NotesPanel
 
 
@@ -139,6 +140,70 @@ class MainScreen(Screen[None]):
 
     def action_previous_segment(self) -> None:
         self.run_clock(LiveSession.previous)
+
+    # -- jumping to a segment: j (a list to choose from), or the run of show's Enter / click
+    def can_jump(self) -> bool:
+        """Whether the clock can move to another segment now (said when it cannot)."""
+        session = host_of(self).session
+        if not session.runs_clock:
+            self.notify("Only the facilitator's console moves the clock.", severity="warning")
+            return False
+        if session.clock.phase not in (Phase.RUNNING, Phase.PAUSED):
+            self.notify(
+                "Start the session first: a jump moves the clock of a running session."
+                if session.clock.phase is Phase.IDLE
+                else "The session has ended: the clock no longer moves.",
+                severity="warning",
+            )
+            return False
+        return True
+
+    def jump_to(self, index: int) -> None:
+        self.run_clock(lambda session: session.jump(index))
+
+    def action_jump_to_segment(self) -> None:
+        """Choose a segment from a list (the one after the segment in play comes first)."""
+        if not self.can_jump():
+            return
+        from console.screens.choice import ChoiceScreen
+
+        session = host_of(self).session
+        current = session.clock.current_index or 0
+        items = [
+            (str(i), f"{i + 1}. {s.title}" + ("  (in play)" if i == current else ""))
+            for i, s in enumerate(session.agenda.segments)
+        ]
+        following = str(min(current + 1, len(items) - 1))
+
+        def chosen(index: str | None) -> None:
+            if index is not None:
+                self.jump_to(int(index))
+
+        self.app.push_screen(ChoiceScreen("Jump to a segment", items, following), chosen)
+
+    def on_agenda_timeline_jump_asked(self, event: AgendaTimeline.JumpAsked) -> None:
+        """Enter or a click on a row of the run of show: ask, then jump (never on a stray
+        click alone)."""
+        if not self.can_jump():
+            return
+        from console.screens.confirm import ConfirmScreen
+
+        session = host_of(self).session
+        index = event.index
+        if index == session.clock.current_index:
+            self.notify("That segment is the one in play.")
+            return
+        title = session.agenda.segments[index].title
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.jump_to(index)
+
+        question = (
+            f"Jump to segment {index + 1}, “{title}”, now? The segment in play ends here; "
+            "the ones jumped over are marked skipped unless you come back to them."
+        )
+        self.app.push_screen(ConfirmScreen(question, yes="Jump"), answered)
 
     def action_nudge(self, seconds: int) -> None:
         """A minute more (``seconds`` > 0) or less for the segment in play."""

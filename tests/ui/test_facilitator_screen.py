@@ -155,3 +155,83 @@ async def test_the_focus_keys_can_be_remapped(tmp_path: Path) -> None:
         assert isinstance(app.focused, QuestionBoard)
         assert "f7 to focus" in screen_text(app)
     app.session.close()
+
+
+def _titles(app: Any) -> list[str]:
+    return [s.title for s in app.session.agenda.segments]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_j_jumps_to_a_segment_chosen_from_a_list(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from console.screens.choice import ChoiceScreen
+
+    data, cfg, now = tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START)
+    app = make_app(data, cfg, now)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("j")  # before the start: said, not done
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceScreen)
+        assert any("Start the session first" in n.message for n in app._notifications)
+        await pilot.press("s", "j")
+        await until(lambda: isinstance(app.screen, ChoiceScreen), pilot, 5)
+        shown = screen_text(app)
+        for title in _titles(app)[:4]:  # every segment is offered by its title
+            assert title[:20] in shown
+        await pilot.press("down", "enter")  # the next segment is highlighted first
+        await until(lambda: not isinstance(app.screen, ChoiceScreen), pilot, 5)
+        assert app.session.clock.current_index == 2
+        await app.settle()
+    app.session.close()
+    again = make_app(data, cfg, now)  # the jump was saved
+    assert again.session.clock.current_index == 2
+    again.session.close()
+
+
+async def test_the_palette_offers_the_jump(tmp_path: Path) -> None:
+    from console.screens.choice import ChoiceScreen
+    from tests.ui.test_palette import choose
+
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await choose(pilot, "Jump to a segment")
+        await until(lambda: isinstance(app.screen, ChoiceScreen), pilot, 5)
+        await pilot.press("down", "down", "enter")
+        await until(lambda: not isinstance(app.screen, ChoiceScreen), pilot, 5)
+        assert app.session.clock.current_index == 3
+        await app.settle()
+    app.session.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_run_of_show_jumps_from_its_list_by_key_or_click(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from console.widgets.agenda_timeline import AgendaTimeline
+
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("s", "f4")
+        timeline = app.screen.query_one(AgendaTimeline)
+        assert app.focused is timeline
+        await pilot.press("down", "down", "enter")  # the cursor starts on the current one
+        await until(lambda: isinstance(app.screen, ConfirmScreen), pilot, 5)
+        assert _titles(app)[2] in app.screen.question
+        await pilot.press("y")
+        await until(lambda: app.session.clock.current_index == 2, pilot, 5)
+        # A click on a row asks the same (a stray click never moves the clock by itself).
+        row = timeline.row_offset(4)
+        await pilot.click(AgendaTimeline, offset=(5, row))
+        await until(lambda: isinstance(app.screen, ConfirmScreen), pilot, 5)
+        assert _titles(app)[4] in app.screen.question
+        await pilot.press("escape")
+        await until(lambda: not isinstance(app.screen, ConfirmScreen), pilot, 5)
+        assert app.session.clock.current_index == 2
+        await pilot.click(AgendaTimeline, offset=(5, row))
+        await until(lambda: isinstance(app.screen, ConfirmScreen), pilot, 5)
+        await pilot.press("y")
+        await until(lambda: app.session.clock.current_index == 4, pilot, 5)
+        await app.settle()
+    app.session.close()

@@ -235,3 +235,66 @@ async def test_the_run_of_show_jumps_from_its_list_by_key_or_click(
         await until(lambda: app.session.clock.current_index == 4, pilot, 5)
         await app.settle()
     app.session.close()
+
+
+ACTION_LINE = "> Send the drill checklist to the districts @Lee due:2026-01-09"
+FACTS = ("Owner", "Lee", "Due", "2026-01-09", "Segment", "Welcome and purpose", "By", "Dana")
+"""What the notes pane must let the facilitator check of an action typed inline."""
+
+
+async def _type_action(app: Any, pilot: Any) -> None:
+    await pilot.press("s", "ctrl+n")
+    await pilot.press(*ACTION_LINE, "enter")
+    await app.settle()
+    await until(lambda: app.session.notebook.notes() != [], pilot, 5)
+    await pilot.pause()
+
+
+async def test_the_notes_pane_shows_owner_due_segment_and_author_at_120x40(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import TabbedContent
+
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _type_action(app, pilot)
+        notes = app.screen.query_one("#notes-region")
+        shown = region_text(app, notes)  # just typed, another tab open: shown all the same
+        for fact in FACTS:
+            assert fact in shown, (fact, shown)
+        app.screen.query_one(TabbedContent).active = "pane-action"
+        await pilot.press("f3")  # the entry under the cursor of the open tab
+        await pilot.pause()
+        shown = region_text(app, notes)
+        for fact in FACTS:
+            assert fact in shown, (fact, shown)
+        await app.settle()
+    app.session.close()
+
+
+async def test_the_notes_pane_reaches_owner_due_segment_and_author_at_80x24(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import TabbedContent
+
+    from console.widgets.notes_list import NotesList
+
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _type_action(app, pilot)
+        app.screen.query_one(TabbedContent).active = "pane-action"
+        await pilot.press("f3")
+        lst = app.screen.query_one("#list-action", NotesList)
+        assert app.focused is lst
+        seen = region_text(app, lst)
+        for _ in range(200):  # the list scrolls sideways to its last column
+            if lst.scroll_x >= lst.max_scroll_x:
+                break
+            await pilot.press("right")
+            await pilot.wait_for_scheduled_animations()
+            seen += " " + region_text(app, lst)
+        assert lst.scroll_x >= lst.max_scroll_x
+        for fact in FACTS:
+            assert fact in seen, (fact, seen)
+        await app.settle()
+    app.session.close()

@@ -376,11 +376,22 @@ class FacilitatorApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for action in actions.palette(screen):
+            if self.hidden_now(action, screen):
+                continue
             yield SystemCommand(
                 action.description,
                 self.palette_help(action),
                 partial(self.run_palette_action, action, screen),
             )
+
+    def hidden_now(self, action: Action, screen: Screen[object]) -> bool:
+        """Whether the footer hides ``action`` now (its handler's ``check_action`` says False,
+        as the start does once started), so the palette leaves it out too. An action whose
+        refusal the palette explains (``actions.REFUSED``) stays offered, to say why."""
+        if action.handler in actions.REFUSED:
+            return False
+        target = action.handler.node_on(screen)
+        return target is not None and target.check_action(action.method, action.arguments) is False
 
     def palette_help(self, action: Action) -> str:
         """The action's tooltip, and the key that runs it (as remapped in ``config.toml``)."""
@@ -391,6 +402,11 @@ class FacilitatorApp(App[None]):
         """The keys that run an action as the footer writes them, as remapped in ``config.toml``."""
         action = actions.by_id(action_id)
         return action.shown_keys(self.get_key_display, self.settings.keymap.get(action.id))
+
+    def key_names(self, action_id: str) -> str:
+        """The keys that run an action as a sentence names them (``ctrl+e``, ``n or right``)."""
+        keys = self.settings.keymap.get(action_id, actions.by_id(action_id).keys)
+        return " or ".join(k.strip() for k in keys.split(",") if k.strip())
 
     async def run_palette_action(self, action: Action, screen: Screen[object]) -> None:
         """Run a palette entry on the widget, screen or app that handles it, as its key would."""

@@ -118,6 +118,11 @@ class Host(Protocol):
         remapped in ``config.toml`` ("" for one with no key)."""
         ...
 
+    def key_names(self, action_id: str) -> str:
+        """The same keys as a sentence names them, as ``config.toml`` spells them
+        (``ctrl+e``, ``n or right``)."""
+        ...
+
     def follow_session(self, view: MessagePump) -> None:
         """Post ``SessionChanged`` to ``view`` whenever the session may have moved, for as
         long as it is mounted (call it from ``on_mount``)."""

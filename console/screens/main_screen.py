@@ -106,12 +106,18 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
     CLOCK_ONLY = actions.facilitator_only(actions.CLOCK)
     """The clock keys: shown disabled on a console that does not run the clock."""
+    UNTIL_THE_END = CLOCK_ONLY - {"start_session"}
+    """The clock keys that have nothing left to do once the session has ended (hidden)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = host_of(self).session
         if action in self.CLOCK_ONLY and not session.runs_clock:
             return None  # shown disabled: a note-taker follows the facilitator's clock
-        return True
+        phase = session.clock.phase
+        if action == "start_session" and phase is not Phase.IDLE:
+            return False  # started (or ended): the footer and the palette drop it
+        # Ended: pause, next, the nudges, the jump and the end itself have nothing left to do.
+        return not (action in self.UNTIL_THE_END and phase is Phase.FINISHED)
 
     def run_clock(self, step: Callable[[LiveSession], ClockStep]) -> bool:
         """Run one clock operation and save what it changed; False (and said) if refused."""
@@ -124,6 +130,7 @@ class MainScreen(Screen[None]):
         if record is not None:
             host.save_clock(record)
         host.session_changed()
+        self.refresh_bindings()  # the footer follows the phase (Start goes once started)
         return True
 
     def action_start_session(self) -> None:
@@ -136,6 +143,12 @@ class MainScreen(Screen[None]):
         self.run_clock(LiveSession.toggle_pause)
 
     def action_next_segment(self) -> None:
+        clock = host_of(self).session.clock
+        last = len(clock.segments) - 1
+        if clock.phase in (Phase.RUNNING, Phase.PAUSED) and clock.current_index == last:
+            keys = host_of(self).key_names("end")
+            self.notify(f"This is the last segment: {keys} ends the session.", severity="warning")
+            return
         self.run_clock(LiveSession.next)
 
     def action_previous_segment(self) -> None:
@@ -267,6 +280,7 @@ class MainScreen(Screen[None]):
             host.save_clock(record)
         self.mark_finished()
         host.session_changed()
+        self.refresh_bindings()
 
     @work(exit_on_error=False, group="session-info")
     async def mark_finished(self) -> None:

@@ -298,3 +298,54 @@ async def test_the_notes_pane_reaches_owner_due_segment_and_author_at_80x24(
             assert fact in seen, (fact, seen)
         await app.settle()
     app.session.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_next_on_the_last_segment_names_the_end_key_not_code(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("s")
+        for _ in range(len(app.session.agenda.segments) - 1):
+            await pilot.press("n")
+        await pilot.press("n")
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert any("ctrl+e ends the session" in m for m in said), said
+        assert not any("finish()" in m for m in said), said
+        assert app.session.clock.phase is Phase.RUNNING
+        await app.settle()
+    app.session.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_footer_drops_start_once_started_and_the_clock_keys_once_ended(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    data, cfg, now = tmp_path / "data", tmp_path / "cfg", FakeNow(BEFORE_START)
+    app = make_app(data, cfg, now)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert "Start" in footer_keys(app)
+        await pilot.press("s")
+        await pilot.pause()
+        keys = footer_keys(app)
+        assert "Start" not in keys and "Pause" in keys and "End" in keys
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Start" not in titles and "Next" in titles  # nor offered in the palette
+        await app.settle()
+    app.session.close()
+    again = make_app(data, cfg, now)  # resumed while running: no Start either
+    async with again.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert "Start" not in footer_keys(again)
+        await pilot.press("ctrl+e", "y")
+        await until(lambda: again.session.clock.phase is Phase.FINISHED, pilot, 5)
+        await pilot.pause()
+        keys = footer_keys(again)
+        for gone in ("Start", "Pause", "Next", "Prev", "+1m", "-1m", "End"):
+            assert gone not in keys, keys
+        assert "Report" in keys
+        await again.settle()
+    again.session.close()

@@ -349,3 +349,24 @@ async def test_the_footer_drops_start_once_started_and_the_clock_keys_once_ended
         assert "Report" in keys
         await again.settle()
     again.session.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_after_the_end_the_now_pane_says_so_instead_of_the_first_talking_points(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    async with app.run_test(size=size) as pilot:
+        first = app.session.agenda.segments[0]
+        pane = app.screen.query_one("#now-pane")
+        await pilot.press("s", "n")
+        now.advance(120)
+        await pilot.press("ctrl+e", "y")
+        await until(lambda: app.session.clock.phase is Phase.FINISHED, pilot, 5)
+        await pilot.pause()
+        shown = region_text(app, pane)
+        assert "Session ended at 15:27" in shown, shown
+        assert first.title not in shown and first.talking_points[0][:30] not in shown
+        await app.settle()
+    app.session.close()

@@ -441,6 +441,11 @@ def by_id(action_id: str) -> Action:
     raise KeyError(action_id)
 
 
+def known_ids() -> frozenset[str]:
+    """Every id ``config.toml``'s ``[keys]`` may remap (actions and the dialogs' local keys)."""
+    return frozenset(a.id for a in ALL) | frozenset(d.id for d in DIALOG_KEYS)
+
+
 def palette(screen: Screen[Any]) -> tuple[Action, ...]:
     """The command palette entries of ``screen``."""
     for handler, offered in PALETTES.items():

@@ -66,6 +66,18 @@ def _append_save_log(path: Path, records: Sequence[Record]) -> None:
         os.fsync(fh.fileno())
 
 
+def unknown_ids(keymap: dict[str, str]) -> list[str]:
+    """The ids of ``keymap`` that name no key, each quoted, with a did-you-mean."""
+    from difflib import get_close_matches
+
+    known = sorted(actions.known_ids())
+    out = []
+    for key_id in sorted(set(keymap) - set(known)):
+        close = get_close_matches(key_id, known, n=1)
+        out.append(f'"{key_id}"' + (f' (did you mean "{close[0]}"?)' if close else ""))
+    return out
+
+
 def system_now() -> datetime:
     return datetime.now(UTC)
 
@@ -123,6 +135,15 @@ class FacilitatorApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+            if unknown := unknown_ids(self.settings.keymap):
+                self.notify(
+                    f"config.toml [keys] names no key {', '.join(unknown)}: left out. "
+                    "Every id is listed in docs/keys.md.",
+                    title="Unknown key id",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
         if self.settings.theme and self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         from console.screens.main_screen import MainScreen

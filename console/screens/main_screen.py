@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from console import actions
@@ -67,6 +69,40 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.label_panes()
+
+    SCROLLS_ON = {
+        **dict.fromkeys(("scroll_left", "scroll_right", "page_left", "page_right"), "x"),
+        **dict.fromkeys(("scroll_up", "scroll_down", "page_up", "page_down"), "y"),
+    }
+    """Textual's own scroll keys of a scrollable widget, and the axis each scrolls."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, with a key of this screen put back where a focused widget's hidden
+        scroll key on the same key would not scroll (nothing to scroll that way): Textual
+        skips that scroll and runs this screen's action, but its footer dropped it. So a
+        clock key remapped to ``right`` stays in the footer over the board list."""
+        active = super().active_bindings
+        mine_by_key = next(
+            (
+                bindings.key_to_bindings
+                for node, bindings in self._modal_binding_chain
+                if node is self
+            ),
+            {},
+        )  # this screen's keys with the keymap applied (its own map has the defaults)
+        for key, (node, binding, _enabled, _tooltip) in list(active.items()):
+            axis = self.SCROLLS_ON.get(binding.action)
+            if binding.show or axis is None or not isinstance(node, Widget):
+                continue
+            if node.allow_horizontal_scroll if axis == "x" else node.allow_vertical_scroll:
+                continue  # it does scroll: the key is the widget's
+            for mine in mine_by_key.get(key, []):
+                state = self.app._check_action_state(mine.action, self)
+                if mine.show and state is not False:
+                    active[key] = ActiveBinding(self, mine, bool(state), mine.tooltip)
+                    break
+        return active
 
     def label_panes(self) -> None:
         """Write on each pane's frame the key that focuses it (as remapped)."""

@@ -370,3 +370,55 @@ async def test_after_the_end_the_now_pane_says_so_instead_of_the_first_talking_p
         assert first.title not in shown and first.talking_points[0][:30] not in shown
         await app.settle()
     app.session.close()
+
+
+def _config(tmp_path: Path, keys: str) -> Path:
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "config.toml").write_text(f"[keys]\n{keys}", encoding="utf-8")
+    return cfg
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_remapped_action_stays_in_the_footer(tmp_path: Path, size: tuple[int, int]) -> None:
+    cfg = _config(tmp_path, 'next = "right"\nprevious = "left"\nstart = "f9"\n')
+    app = make_app(tmp_path / "data", cfg, FakeNow(BEFORE_START))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        keys = footer_keys(app)
+        assert keys.get("Start") == "f9"
+        await pilot.press("f9")  # the board list has the focus, as at every start
+        await pilot.pause()
+        keys = footer_keys(app)
+        assert keys.get("Next") == "→" and keys.get("Prev") == "←", keys
+        await pilot.press("right")  # and the key does what the footer says
+        assert app.session.clock.current_index == 1
+        await pilot.press("left")
+        assert app.session.clock.current_index == 0
+        await app.settle()
+    app.session.close()
+
+
+async def test_an_unknown_key_id_in_the_config_is_pointed_out(tmp_path: Path) -> None:
+    cfg = _config(tmp_path, 'nexxt = "right"\n"notes.capture" = "ctrl+k"\n')
+    app = make_app(tmp_path / "data", cfg, FakeNow(BEFORE_START))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        warned = [str(n.message) for n in app._notifications if n.severity == "warning"]
+        assert len(warned) == 1, warned
+        assert "nexxt" in warned[0] and '"next"' in warned[0] and "docs/keys.md" in warned[0]
+        assert footer_keys(app).get("New entry") == "^k"  # a known id works as before
+    app.session.close()
+
+
+async def test_the_palette_shows_each_command_s_key_as_remapped(tmp_path: Path) -> None:
+    cfg = _config(tmp_path, 'focus_board = "f8"\njump = "g"\n')
+    app = make_app(tmp_path / "data", cfg, FakeNow(BEFORE_START))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert helps["Focus the board"].endswith("(key: f8)")
+        assert helps["Focus the notes"].endswith("(key: F3)")
+        assert helps["Jump to a segment"].endswith("(key: g)")
+        assert helps["End"].endswith("(key: ^e)")
+    app.session.close()

@@ -28,10 +28,10 @@ class TimelineRow:
     title: str
     when: str
     """Planned (projected) start for upcoming ones, actual start for the rest."""
-    length: str
-    """Planned length for upcoming; actual duration for done and current."""
+    planned: str
+    """Planned minutes, on every row (the ``min`` column)."""
     delta: str
-    """Over (+) or under (-) for done segments, empty otherwise."""
+    """Actual minus planned (the ``±`` column): done segments, and the one in play once over."""
     state: str
     """``done``, ``current`` or ``upcoming``."""
 
@@ -55,8 +55,8 @@ class AgendaTimeline(Widget, can_focus=False):
     """
     BINDINGS = actions.bindings(actions.TIMELINE)
 
-    HEADER_LINES = 0
-    """Lines above the first segment's row."""
+    HEADER_LINES = 1
+    """Lines above the first segment's row: the column heads."""
 
     class JumpAsked(Message):
         """Enter or a click on a segment's row: the screen asks, then moves the clock there."""
@@ -131,12 +131,22 @@ class AgendaTimeline(Widget, can_focus=False):
 
     # ---------------------------------------------------------------- render
     def render(self) -> Table:
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(width=1)
-        table.add_column(width=5)
-        table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
-        table.add_column(justify="right", width=4)
-        table.add_column(justify="right", width=4)
+        """Mark, start, segment, planned minutes (``min``) and actual minus planned (``±``):
+        each column means one thing on every row."""
+        table = Table(
+            box=None,
+            padding=(0, 1),
+            collapse_padding=True,
+            pad_edge=False,
+            expand=True,
+            show_header=True,
+            header_style="bold dim",
+        )
+        table.add_column("", width=1)
+        table.add_column("start", width=5)
+        table.add_column("segment", ratio=1, overflow="ellipsis", no_wrap=True)
+        table.add_column("min", justify="right", width=4)
+        table.add_column("±", justify="right", width=4)
         cursor = self.get_component_rich_style("agenda-timeline--cursor", partial=True)
         for index, row in enumerate(self.rows):
             style = {"done": "dim", "current": "bold reverse"}.get(row.state, "")
@@ -144,7 +154,7 @@ class AgendaTimeline(Widget, can_focus=False):
                 Text(_MARKS.get(row.state, " "), style=style),
                 Text(row.when, style=style),
                 Text(row.title, style=style),  # never markup: titles are plain text
-                Text(row.length, style=style),
+                Text(row.planned, style=style),
                 Text(row.delta, style="red" if row.delta.startswith("+") else "green"),
                 style=cursor if self.has_focus and index == self.cursor else Style(),
             )

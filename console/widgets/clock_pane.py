@@ -74,7 +74,7 @@ class ClockPane(Widget):
         clock = session.clock
         tz = session.agenda.tz
         self.query_one(AgendaTimeline).set_rows(
-            [TimelineRow(r.title, r.when, r.length, r.delta, r.state) for r in timeline(clock, tz)]
+            [TimelineRow(r.title, r.when, r.planned, r.delta, r.state) for r in timeline(clock, tz)]
         )
         view = countdown(clock, tz)
         if self.compact:

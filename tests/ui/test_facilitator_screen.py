@@ -422,3 +422,24 @@ async def test_the_palette_shows_each_command_s_key_as_remapped(tmp_path: Path) 
         assert helps["Jump to a segment"].endswith("(key: g)")
         assert helps["End"].endswith("(key: ^e)")
     app.session.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_run_of_show_heads_its_columns_planned_minutes_and_the_difference(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    now = FakeNow(BEFORE_START)
+    app = make_app(tmp_path / "data", tmp_path / "cfg", now)
+    async with app.run_test(size=size) as pilot:
+        pane = app.screen.query_one("#timeline-pane")
+        await pilot.press("s")
+        now.advance(7 * 60)  # the 5-minute welcome runs 7
+        await pilot.press("n")
+        app.tick()
+        await pilot.pause()
+        lines = region_text(app, pane)
+        head = lines.split(" ✓ ")[0]
+        assert head.split() == ["start", "segment", "min", "±"], lines
+        assert "Welcome" in lines and " 5 +2m " in f"{lines} "
+        await app.settle()
+    app.session.close()

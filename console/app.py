@@ -190,6 +190,7 @@ class FacilitatorApp(App[None]):
             await self.close_form()
         self.form_url = server.url
         self.session_changed()  # the header shows the address
+        await self.keep_form_url(server.url)
         from console.widgets.board_panel import BoardPanel
 
         for panel in self.screen.query(BoardPanel):
@@ -197,18 +198,48 @@ class FacilitatorApp(App[None]):
             if callable(add_source):
                 add_source(intake_source(server, self.session))
 
-    def action_show_form_link(self) -> None:
-        if not self.form_url:
-            self.notify("No built-in question form is running in this console.", severity="warning")
+    async def keep_form_url(self, url: str) -> None:
+        """Keep the form's address with the session (``session.json``), so a note-taker's
+        console shows the same link (ctrl+l)."""
+        from console.store import StoreError
+
+        folder = self.session.folder
+        if not self.session.runs_clock or folder.info.form_url == url:
+            return
+        try:
+            await asyncio.to_thread(folder.update_info, form_url=url)
+        except (OSError, StoreError) as exc:
+            self.notify(f"The form's link was not kept for note-takers: {exc}", severity="warning")
+
+    def session_form_url(self) -> str:
+        """The address the facilitator's console serves this session's form at, as kept in
+        ``session.json`` (read again: it may have started after this console); "" if none."""
+        from console.store import SessionFolder, StoreError
+
+        try:
+            return SessionFolder.open(self.session.folder.path).info.form_url or ""
+        except (OSError, StoreError):
+            return ""
+
+    async def action_show_form_link(self) -> None:
+        """The question form's link and QR code: this console's own form, or, on a console
+        that does not run the session (a note-taker's), the one the facilitator's serves."""
+        url, serves = self.form_url, True
+        if not url and not self.session.runs_clock:
+            url, serves = await asyncio.to_thread(self.session_form_url), False
+        if not url:
+            self.notify(
+                "No built-in question form is running in this console."
+                if self.session.runs_clock
+                else "The facilitator's console has not served this session's question form "
+                "yet: its link shows here once it has.",
+                severity="warning",
+            )
             return
         from console.screens.form_link import FormLinkScreen
 
-        self.push_screen(FormLinkScreen(self.form_url))
-        self.action_copy_form_link()
-
-    def action_copy_form_link(self) -> None:
-        if self.form_url:
-            self.copy_text(self.form_url, what="Form link")
+        self.push_screen(FormLinkScreen(url, serves=serves))
+        self.copy_text(url, what="Form link")
 
     @work(exit_on_error=False, group="clipboard")
     async def copy_text(self, text: str, what: str = "Text") -> None:

@@ -36,6 +36,7 @@ FEED_CACHE_FILE = "feed-cache.json"
 NOT_AUTHOR_FILES = frozenset({SESSION_FILE, FEED_CACHE_FILE})
 TITLE_LIMIT = 200
 NAME_LIMIT = 80
+URL_LIMIT = 500
 _RESERVED = {"session"}
 
 
@@ -61,6 +62,12 @@ def _parse_time(value: object, field: str) -> datetime | None:
         raise ValueError(f"{field} is not a date-time string")
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.astimezone()
+
+
+def _web_address(value: object) -> str | None:
+    """An http(s) address from ``session.json`` (cleaned, one line); None for anything else."""
+    text = clean_text(value, URL_LIMIT, single_line=True) if isinstance(value, str) else ""
+    return text if text.startswith(("http://", "https://")) and " " not in text else None
 
 
 def _aware(moment: datetime) -> datetime:
@@ -89,6 +96,9 @@ class SessionInfo:
     when the session was created); ``None`` when the agenda's date and start say it."""
     purged_at: datetime | None = None
     """When ``facilitator purge`` last removed askers' names and emails (None: never)."""
+    form_url: str | None = None
+    """The address the facilitator's console serves the session's question form at (None:
+    it has served none), so a note-taker's console can show the link too."""
 
     def to_json(self) -> dict[str, Any]:
         def iso(moment: datetime | None) -> str | None:
@@ -110,6 +120,8 @@ class SessionInfo:
         }
         if self.purged_at is not None:  # absent until a purge: older files stay byte-identical
             out["purged_at"] = iso(self.purged_at)
+        if self.form_url is not None:  # absent until a form ran, likewise
+            out["form_url"] = self.form_url
         return out
 
     @classmethod
@@ -141,6 +153,7 @@ class SessionInfo:
             timezone=(clean_text(zone, NAME_LIMIT, single_line=True) or None) if zone else None,
             planned_start=_parse_time(raw.get("planned_start"), "planned_start"),
             purged_at=_parse_time(raw.get("purged_at"), "purged_at"),
+            form_url=_web_address(raw.get("form_url")),
         )
 
 
@@ -244,6 +257,7 @@ class SessionFolder:
 
     _UPDATABLE = frozenset(
         {"title", "started_at", "finished_at", "rehearsal", "follow_up_of", "purged_at"}
+        | {"form_url"}
     )
 
     def update_info(self, **changes: Any) -> None:
@@ -253,6 +267,8 @@ class SessionFolder:
             raise StoreError(f"session fields {sorted(unknown)} cannot be changed")
         if "title" in changes:
             changes["title"] = clean_text(changes["title"], TITLE_LIMIT, single_line=True)
+        if "form_url" in changes:
+            changes["form_url"] = _web_address(changes["form_url"])
         for key in ("started_at", "finished_at", "purged_at"):
             if changes.get(key) is not None:
                 changes[key] = _aware(changes[key])

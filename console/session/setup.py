@@ -78,13 +78,19 @@ def prepare(
     follow_up_of: str | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Launch:
-    """Resolve agenda and session for ``facilitator run``; raises SetupError in plain words."""
-    who = author or default_author()
+    """Resolve agenda and session for ``facilitator run``; raises SetupError in plain words.
+
+    The author is ``author`` (``--author``). Without one, the facilitator's console takes the
+    name a session it opens already has as its facilitator, or, for a new session, the
+    agenda's ``[session] facilitator``; the login name serves when neither says. A new
+    session keeps that name as its facilitator (the report names them).
+    """
     if role == "notes":
-        return _join_as_notes(root, session_ref, agenda_ref, who, read_only)
+        return _join_as_notes(root, session_ref, agenda_ref, author or default_author(), read_only)
     agenda = load_agenda(resolve_agenda(agenda_ref))
     if session_ref:
         folder = _find(root, session_ref)
+        who = author or folder.info.facilitator or default_author()
         return Launch(
             dated_for(agenda_for(folder, agenda_ref) or agenda, folder.info),
             folder,
@@ -104,6 +110,7 @@ def prepare(
         info = resumable_session(root, agenda.name, now(), RESUME_WITHIN)
         if info is not None:
             folder = SessionFolder.open(info.path)
+            who = author or info.facilitator or default_author()
             when = (info.started_at or info.created_at).astimezone(agenda.tz).strftime("%H:%M")
             return Launch(
                 dated_for(agenda, folder.info),
@@ -115,6 +122,7 @@ def prepare(
                 f"Resumed session {info.id} (begun {when}).",
             )
     created = now()
+    who = author or agenda.facilitator or default_author()
     folder = SessionFolder.create(
         root,
         agenda=agenda.name,

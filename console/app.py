@@ -71,6 +71,18 @@ def _append_save_log(path: Path, records: Sequence[Record]) -> None:
         os.fsync(fh.fileno())
 
 
+def unknown_ids(keymap: dict[str, str]) -> list[str]:
+    """The ids of ``keymap`` that name no key, each quoted, with a did-you-mean."""
+    from difflib import get_close_matches
+
+    known = sorted(actions.known_ids())
+    out = []
+    for key_id in sorted(set(keymap) - set(known)):
+        close = get_close_matches(key_id, known, n=1)
+        out.append(f'"{key_id}"' + (f' (did you mean "{close[0]}"?)' if close else ""))
+    return out
+
+
 def system_now() -> datetime:
     return datetime.now(UTC)
 
@@ -133,6 +145,15 @@ class FacilitatorApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+            if unknown := unknown_ids(self.settings.keymap):
+                self.notify(
+                    f"config.toml [keys] names no key {', '.join(unknown)}: left out. "
+                    "Every id is listed in docs/keys.md.",
+                    title="Unknown key id",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
         if self.settings.theme and self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         from console.screens.main_screen import MainScreen
@@ -184,6 +205,7 @@ class FacilitatorApp(App[None]):
         self.session_changed()  # the header shows the address
         self.feed_service().add_source(intake_source(server, self.session))
         self.start_form_sync(intake_target(server, self.session))
+        await self.keep_form_url(server.url)
 
     def start_form_sync(self, target: FormTarget) -> None:
         """Push the board's decisions to the form at ``target`` for as long as the App runs
@@ -221,18 +243,48 @@ class FacilitatorApp(App[None]):
         tz = self.session.agenda.tz
         return [sync.status_line(tz) for sync in self.form_syncs]
 
-    def action_show_form_link(self) -> None:
-        if not self.form_url:
-            self.notify("No built-in question form is running in this console.", severity="warning")
+    async def keep_form_url(self, url: str) -> None:
+        """Keep the form's address with the session (``session.json``), so a note-taker's
+        console shows the same link (ctrl+l)."""
+        from console.store import StoreError
+
+        folder = self.session.folder
+        if not self.session.runs_clock or folder.info.form_url == url:
+            return
+        try:
+            await asyncio.to_thread(folder.update_info, form_url=url)
+        except (OSError, StoreError) as exc:
+            self.notify(f"The form's link was not kept for note-takers: {exc}", severity="warning")
+
+    def session_form_url(self) -> str:
+        """The address the facilitator's console serves this session's form at, as kept in
+        ``session.json`` (read again: it may have started after this console); "" if none."""
+        from console.store import SessionFolder, StoreError
+
+        try:
+            return SessionFolder.open(self.session.folder.path).info.form_url or ""
+        except (OSError, StoreError):
+            return ""
+
+    async def action_show_form_link(self) -> None:
+        """The question form's link and QR code: this console's own form, or, on a console
+        that does not run the session (a note-taker's), the one the facilitator's serves."""
+        url, serves = self.form_url, True
+        if not url and not self.session.runs_clock:
+            url, serves = await asyncio.to_thread(self.session_form_url), False
+        if not url:
+            self.notify(
+                "No built-in question form is running in this console."
+                if self.session.runs_clock
+                else "The facilitator's console has not served this session's question form "
+                "yet: its link shows here once it has.",
+                severity="warning",
+            )
             return
         from console.screens.form_link import FormLinkScreen
 
-        self.push_screen(FormLinkScreen(self.form_url))
-        self.action_copy_form_link()
-
-    def action_copy_form_link(self) -> None:
-        if self.form_url:
-            self.copy_text(self.form_url, what="Form link")
+        self.push_screen(FormLinkScreen(url, serves=serves))
+        self.copy_text(url, what="Form link")
 
     @work(exit_on_error=False, group="clipboard")
     async def copy_text(self, text: str, what: str = "Text") -> None:
@@ -464,16 +516,37 @@ class FacilitatorApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for action in actions.palette(screen):
+            if self.hidden_now(action, screen):
+                continue
             yield SystemCommand(
                 action.description,
                 self.palette_help(action),
                 partial(self.run_palette_action, action, screen),
             )
 
+    def hidden_now(self, action: Action, screen: Screen[object]) -> bool:
+        """Whether the footer hides ``action`` now (its handler's ``check_action`` says False,
+        as the start does once started), so the palette leaves it out too. An action whose
+        refusal the palette explains (``actions.REFUSED``) stays offered, to say why."""
+        if action.handler in actions.REFUSED:
+            return False
+        target = action.handler.node_on(screen)
+        return target is not None and target.check_action(action.method, action.arguments) is False
+
     def palette_help(self, action: Action) -> str:
         """The action's tooltip, and the key that runs it (as remapped in ``config.toml``)."""
-        keys = action.shown_keys(self.get_key_display, self.settings.keymap.get(action.id))
+        keys = self.shown_keys(action.id)
         return f"{action.tooltip} (key: {keys})" if keys else action.tooltip
+
+    def shown_keys(self, action_id: str) -> str:
+        """The keys that run an action as the footer writes them, as remapped in ``config.toml``."""
+        action = actions.by_id(action_id)
+        return action.shown_keys(self.get_key_display, self.settings.keymap.get(action.id))
+
+    def key_names(self, action_id: str) -> str:
+        """The keys that run an action as a sentence names them (``ctrl+e``, ``n or right``)."""
+        keys = self.settings.keymap.get(action_id, actions.by_id(action_id).keys)
+        return " or ".join(k.strip() for k in keys.split(",") if k.strip())
 
     async def run_palette_action(self, action: Action, screen: Screen[object]) -> None:
         """Run a palette entry on the widget, screen or app that handles it, as its key would."""

@@ -37,7 +37,19 @@ from console.agenda.reader import (
 )
 
 TOP_KEYS = ("session", "themes", "segments", "questions")
-SESSION_KEYS = ("title", "series", "host", "date", "start", "timezone", "end", "description")
+SESSION_KEYS = (
+    "title",
+    "series",
+    "host",
+    "facilitator",
+    "date",
+    "start",
+    "timezone",
+    "end",
+    "description",
+)
+FACILITATOR_LIMIT = 80
+"""Characters of the facilitator's name (as a session keeps it)."""
 SEGMENT_KEYS = (
     "id",
     "title",
@@ -119,6 +131,7 @@ def build_agenda(data: dict[str, Any], text: str, path: str, *, name: str) -> Ag
         timezone=session["timezone"],
         end=session["end"],
         description=session["description"],
+        facilitator=session["facilitator"],
         segments=segments,
         themes=themes,
         questions=questions or QuestionSource(),
@@ -166,6 +179,7 @@ class _Checker(TableReader):
             "title": self.text(table, "title", where, ctx, required=True),
             "series": self.text(table, "series", where, ctx),
             "host": self.text(table, "host", where, ctx),
+            "facilitator": self.text(table, "facilitator", where, ctx, limit=FACILITATOR_LIMIT),
             "description": self.text(
                 table, "description", where, ctx, limit=DESCRIPTION_LIMIT, single_line=False
             ),

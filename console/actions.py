@@ -42,7 +42,7 @@ class Handler(StrEnum):
     CONFIRM = "console.screens.confirm:ConfirmScreen"
     NOTE_EDITOR = "console.screens.note_editor:NoteEditor"
     BOARD_PANEL = "console.widgets.board_panel:BoardPanel"
-    BOARD_SEARCH = "console.widgets.board_panel:SearchInput"
+    BOARD_SEARCH = "console.widgets.board_view:SearchInput"
     QUESTION_BOARD = "console.widgets.question_board:QuestionBoard"
     NOTES_PANEL = "console.widgets.notes_panel:NotesPanel"
     AGENDA_TIMELINE = "console.widgets.agenda_timeline:AgendaTimeline"

@@ -42,9 +42,10 @@ class Handler(StrEnum):
     CONFIRM = "console.screens.confirm:ConfirmScreen"
     NOTE_EDITOR = "console.screens.note_editor:NoteEditor"
     BOARD_PANEL = "console.widgets.board_panel:BoardPanel"
-    BOARD_SEARCH = "console.widgets.board_panel:SearchInput"
+    BOARD_SEARCH = "console.widgets.board_view:SearchInput"
     QUESTION_BOARD = "console.widgets.question_board:QuestionBoard"
     NOTES_PANEL = "console.widgets.notes_panel:NotesPanel"
+    AGENDA_TIMELINE = "console.widgets.agenda_timeline:AgendaTimeline"
     NOTES_LIST = "console.widgets.notes_list:NotesList"
     CAPTURE_LINE = "console.widgets.capture_line:CaptureLine"
 
@@ -88,6 +89,8 @@ class Action:
     """How the footer shows the default key, when Textual's own name is not the best."""
     facilitator_only: bool = False
     """Disabled on a console that does not run the session (note-taker, read-only)."""
+    priority: bool = False
+    """Runs before the focused widget sees the key (a text field's own use of it included)."""
 
     @property
     def method(self) -> str:
@@ -109,6 +112,7 @@ class Action:
             key_display=self.key_display if keys == self.keys else None,
             id=self.id,
             tooltip=self.tooltip,
+            priority=self.priority,
         )
 
     def shown_keys(self, display: Callable[[Binding], str], keys: str | None = None) -> str:
@@ -147,9 +151,10 @@ APP: Final = (
 
 
 def _clock(id: str, keys: str, action: str, text: str, tip: str,
-           key_display: str | None = None, *, only: bool = True) -> Action:
+           key_display: str | None = None, *, only: bool = True,
+           priority: bool = False) -> Action:
     return Action(id, keys, action, text, tip, Handler.MAIN_SCREEN, footer=True, palette=True,
-                  key_display=key_display, facilitator_only=only)
+                  key_display=key_display, facilitator_only=only, priority=priority)
 
 
 CLOCK: Final = (
@@ -165,13 +170,33 @@ CLOCK: Final = (
            "Give the current segment a minute more", "+"),
     _clock("shorten", "minus", "nudge(-60)", "-1m",
            "Take a minute from the current segment", "-"),
+    _clock("jump", "j", "jump_to_segment", "Jump to a segment",
+           "Choose a segment of the run of show and move the clock there"),
     _clock("end", "ctrl+e", "end_session", "End",
-           "End the session"),
+           "End the session (asks first); works while typing", priority=True),
     _clock("report", "ctrl+r", "report", "Report",
            "Preview, export and copy the follow-up report", only=False),
 )
 """The facilitator's main screen: the run-of-show clock, the end and the report. The clock
-keys show disabled on a read-only console."""
+keys show disabled on a read-only console. The end is a priority binding: a text field that
+has the focus would take ``ctrl+e`` as end of line (it keeps ``end`` for that)."""
+
+
+def _pane(id: str, keys: str, action: str, text: str, tip: str) -> Action:
+    return Action(id, keys, action, text, tip, Handler.MAIN_SCREEN, palette=True,
+                  key_display=keys.upper())
+
+
+PANES: Final = (
+    _pane("focus_board", "f2", "focus_pane('board')", "Focus the board",
+          "Move the focus to the question list, where the board keys act"),
+    _pane("focus_notes", "f3", "focus_pane('notes')", "Focus the notes",
+          "Move the focus to the entries of the open notes tab"),
+    _pane("focus_run_of_show", "f4", "focus_pane('run_of_show')", "Focus the run of show",
+          "Move the focus to the run of show, to pick a segment"),
+)
+"""The facilitator's main screen: one key per pane, free while typing (a text field takes no
+function key). Each pane's frame shows its key, and the pane with the focus is lit."""
 
 
 def _to_presenter(id: str, keys: str, action: str, text: str, tip: str) -> Action:
@@ -238,6 +263,20 @@ CAPTURE_LINE: Final = (
          "Cycle the kind of the next entry (or start the line with ! > ? ~)"),
 )
 """The capture line, while typing in it."""
+
+TIMELINE: Final = (
+    _key(Handler.AGENDA_TIMELINE, "timeline.up", "up", "cursor_up", "Up",
+         "Highlight the segment above", footer=False),
+    _key(Handler.AGENDA_TIMELINE, "timeline.down", "down", "cursor_down", "Down",
+         "Highlight the segment below", footer=False),
+    _key(Handler.AGENDA_TIMELINE, "timeline.first", "home", "first", "First",
+         "Highlight the first segment", footer=False),
+    _key(Handler.AGENDA_TIMELINE, "timeline.last", "end", "last", "Last",
+         "Highlight the last segment", footer=False),
+    _key(Handler.AGENDA_TIMELINE, "timeline.jump", "enter", "jump", "Jump here",
+         "Jump to the highlighted segment (asks first; a click on a row does too)"),
+)
+"""The run of show's list, once focused (F4): a cursor on the segments."""
 
 
 def _board(id: str, keys: str, action: str, text: str, tip: str, *, footer: bool = False,
@@ -396,6 +435,8 @@ ALL: Final[tuple[Action, ...]] = (
     *APP,
     *CLOCK,
     *TO_PRESENTER,
+    *PANES,
+    *TIMELINE,
     *NOTES,
     *NOTES_LIST,
     *CAPTURE_LINE,
@@ -412,7 +453,7 @@ ALL: Final[tuple[Action, ...]] = (
 """Every action, in the order of the keymap documentation."""
 
 PALETTES: Final[Mapping[Handler, tuple[Action, ...]]] = {
-    Handler.MAIN_SCREEN: (*CLOCK, *TO_PRESENTER, *NOTES, *BOARD, *FORM),
+    Handler.MAIN_SCREEN: (*CLOCK, *TO_PRESENTER, *PANES, *NOTES, *BOARD, *FORM),
     Handler.NOTES_SCREEN: NOTES,
     Handler.REPORT_SCREEN: REPORT,
 }
@@ -430,6 +471,11 @@ def by_id(action_id: str) -> Action:
         if action.id == action_id:
             return action
     raise KeyError(action_id)
+
+
+def known_ids() -> frozenset[str]:
+    """Every id ``config.toml``'s ``[keys]`` may remap (actions and the dialogs' local keys)."""
+    return frozenset(a.id for a in ALL) | frozenset(d.id for d in DIALOG_KEYS)
 
 
 def palette(screen: Screen[Any]) -> tuple[Action, ...]:

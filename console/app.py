@@ -21,32 +21,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.driver import Driver
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widgets import Input
 
 if TYPE_CHECKING:
-    from console.feeds.config import SourceConfig
     from console.intake.server import IntakeServer
     from console.session.feed_service import FeedService
-    from console.session.form_sync import FormSync, FormTarget
+    from console.session.form_sync import FormSync
     from console.session.source_choice import SourceChoice
 
 from console import actions
 from console.actions import Action
+from console.form_hosting import FormHosting
 from console.host import Host
-from console.intake.form_state import CLOSED, ENDED
 from console.messages import FolderChanged, SessionChanged
-from console.session.form_host import (
-    form_state_line,
-    intake_source,
-    intake_target,
-    make_server,
-    starts_closed,
-    wants_builtin_form,
-)
+from console.session.form_host import wants_builtin_form
 from console.session.live import LiveSession
 from console.store import FolderWatcher, Record, StoreWriter
 from console.system.heap import keep_long_lived
@@ -71,11 +63,23 @@ def _append_save_log(path: Path, records: Sequence[Record]) -> None:
         os.fsync(fh.fileno())
 
 
+def unknown_ids(keymap: dict[str, str]) -> list[str]:
+    """The ids of ``keymap`` that name no key, each quoted, with a did-you-mean."""
+    from difflib import get_close_matches
+
+    known = sorted(actions.known_ids())
+    out = []
+    for key_id in sorted(set(keymap) - set(known)):
+        close = get_close_matches(key_id, known, n=1)
+        out.append(f'"{key_id}"' + (f' (did you mean "{close[0]}"?)' if close else ""))
+    return out
+
+
 def system_now() -> datetime:
     return datetime.now(UTC)
 
 
-class FacilitatorApp(App[None]):
+class FacilitatorApp(FormHosting):
     """The facilitator console."""
 
     CSS_PATH = "app.tcss"
@@ -133,6 +137,15 @@ class FacilitatorApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+            if unknown := unknown_ids(self.settings.keymap):
+                self.notify(
+                    f"config.toml [keys] names no key {', '.join(unknown)}: left out. "
+                    "Every id is listed in docs/keys.md.",
+                    title="Unknown key id",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
         if self.settings.theme and self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         from console.screens.main_screen import MainScreen
@@ -166,74 +179,6 @@ class FacilitatorApp(App[None]):
             self.start_form()
         self.start_feeds()
 
-    @work(exit_on_error=False, group="intake")
-    async def start_form(self) -> None:
-        """Serve the built-in question form in this event loop and feed it to the board."""
-        from console.intake import IntakeError
-
-        server = make_server(self.session)
-        try:
-            await server.start()
-        except IntakeError as exc:
-            self.notify(f"The question form did not start: {exc}", severity="error", timeout=15)
-            return
-        self.form = server
-        if starts_closed(server, self.session):
-            await self.close_form()
-        self.form_url = server.url
-        self.session_changed()  # the header shows the address
-        self.feed_service().add_source(intake_source(server, self.session))
-        self.start_form_sync(intake_target(server, self.session))
-
-    def start_form_sync(self, target: FormTarget) -> None:
-        """Push the board's decisions to the form at ``target`` for as long as the App runs
-        (the facilitator's console only: a note-taker's answers go through it)."""
-        if self.session.board.role != "facilitator" or self.session.read_only:
-            return
-        from console.session.form_sync import FormSync
-
-        sync = FormSync(
-            self.session.board, target, now=self.now, on_board_change=self.session_changed
-        )
-        self.form_syncs.append(sync)
-        sync.start()
-
-    def hosted_form_sync(self, config: SourceConfig) -> None:
-        """A hosted ``form serve`` read with the ``intake`` preset gets the decisions too."""
-        from console.board.feeds import INTAKE_LABEL
-        from console.feeds.errors import FeedError
-        from console.session.form_sync import FormTarget
-
-        if config.preset != INTAKE_LABEL or self.session.board.role != "facilitator":
-            return
-        try:
-            target = FormTarget.from_source(config)
-        except (ValueError, FeedError) as exc:
-            self.notify(
-                f"The participants' list will not follow the board: {exc}",
-                severity="warning",
-                timeout=15,
-            )
-            return
-        self.start_form_sync(target)
-
-    def participant_sync_lines(self) -> list[str]:
-        tz = self.session.agenda.tz
-        return [sync.status_line(tz) for sync in self.form_syncs]
-
-    def action_show_form_link(self) -> None:
-        if not self.form_url:
-            self.notify("No built-in question form is running in this console.", severity="warning")
-            return
-        from console.screens.form_link import FormLinkScreen
-
-        self.push_screen(FormLinkScreen(self.form_url))
-        self.action_copy_form_link()
-
-    def action_copy_form_link(self) -> None:
-        if self.form_url:
-            self.copy_text(self.form_url, what="Form link")
-
     @work(exit_on_error=False, group="clipboard")
     async def copy_text(self, text: str, what: str = "Text") -> None:
         """Copy with the desktop clipboard if there is one, and OSC 52 too; say which worked."""
@@ -248,41 +193,6 @@ class FacilitatorApp(App[None]):
             self.notify(f"{what} copied.")
         else:
             self.notify(f"{what} sent to the terminal, unconfirmed (no desktop clipboard).")
-
-    async def close_form(self, reason: str = ENDED) -> bool:
-        """Stop the form taking questions: the session ``ended`` (the page says so), or the
-        facilitator ``closed`` it for now. The state is kept in the session folder; False
-        (and said) when that save failed, though the form is closed all the same."""
-        from console.intake import IntakeError
-
-        if self.form is None:
-            return False
-        try:
-            await self.form.set_open(False, reason)
-        except IntakeError as exc:
-            self.notify(f"NOT SAVED: {exc}", severity="error", timeout=15)
-            return False
-        return True
-
-    async def action_set_form_open(self, open: bool) -> None:
-        """Close the question form for now, or reopen it (form link screen, command palette)."""
-        await self.set_form_open(open)
-
-    async def set_form_open(self, open: bool) -> None:
-        """Close the question form for now, or reopen it, and say how it stands."""
-        from console.intake import IntakeError
-
-        form = self.form
-        if form is None:
-            self.notify("No built-in question form is running in this console.", severity="warning")
-            return
-        if form.open != open:  # when it already is, only say how it stands
-            try:
-                await form.set_open(open, CLOSED)
-            except IntakeError as exc:
-                self.notify(f"NOT SAVED: {exc}", severity="error", timeout=15)
-                return
-        self.notify(form_state_line(form.open, form.closed_reason))
 
     @work(exit_on_error=False, group="follow", thread=False)
     async def follow_folder(self) -> None:
@@ -464,16 +374,37 @@ class FacilitatorApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for action in actions.palette(screen):
+            if self.hidden_now(action, screen):
+                continue
             yield SystemCommand(
                 action.description,
                 self.palette_help(action),
                 partial(self.run_palette_action, action, screen),
             )
 
+    def hidden_now(self, action: Action, screen: Screen[object]) -> bool:
+        """Whether the footer hides ``action`` now (its handler's ``check_action`` says False,
+        as the start does once started), so the palette leaves it out too. An action whose
+        refusal the palette explains (``actions.REFUSED``) stays offered, to say why."""
+        if action.handler in actions.REFUSED:
+            return False
+        target = action.handler.node_on(screen)
+        return target is not None and target.check_action(action.method, action.arguments) is False
+
     def palette_help(self, action: Action) -> str:
         """The action's tooltip, and the key that runs it (as remapped in ``config.toml``)."""
-        keys = action.shown_keys(self.get_key_display, self.settings.keymap.get(action.id))
+        keys = self.shown_keys(action.id)
         return f"{action.tooltip} (key: {keys})" if keys else action.tooltip
+
+    def shown_keys(self, action_id: str) -> str:
+        """The keys that run an action as the footer writes them, as remapped in ``config.toml``."""
+        action = actions.by_id(action_id)
+        return action.shown_keys(self.get_key_display, self.settings.keymap.get(action.id))
+
+    def key_names(self, action_id: str) -> str:
+        """The keys that run an action as a sentence names them (``ctrl+e``, ``n or right``)."""
+        keys = self.settings.keymap.get(action_id, actions.by_id(action_id).keys)
+        return " or ".join(k.strip() for k in keys.split(",") if k.strip())
 
     async def run_palette_action(self, action: Action, screen: Screen[object]) -> None:
         """Run a palette entry on the widget, screen or app that handles it, as its key would."""

@@ -120,6 +120,16 @@ class Host(Protocol):
         """Copy to the clipboard (desktop and OSC 52) and say which worked."""
         ...
 
+    def shown_keys(self, action_id: str) -> str:
+        """The keys that run an action of ``console.actions`` as the footer writes them, as
+        remapped in ``config.toml`` ("" for one with no key)."""
+        ...
+
+    def key_names(self, action_id: str) -> str:
+        """The same keys as a sentence names them, as ``config.toml`` spells them
+        (``ctrl+e``, ``n or right``)."""
+        ...
+
     def follow_session(self, view: MessagePump) -> None:
         """Post ``SessionChanged`` to ``view`` whenever the session may have moved, for as
         long as it is mounted (call it from ``on_mount``)."""

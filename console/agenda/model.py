@@ -94,6 +94,8 @@ class Agenda:
     """The file's stem: how the agenda is named on the command line."""
     path: Path | None = None
     description: str | None = None
+    facilitator: str | None = None
+    """Who runs the session: the report's facilitator unless ``--author`` names another."""
 
     @property
     def tz(self) -> ZoneInfo:

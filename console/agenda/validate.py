@@ -8,16 +8,13 @@ its titles end up on the facilitator's terminal) live in :mod:`console.agenda.re
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from console.agenda.errors import AgendaError, Problem
 from console.agenda.model import (
     DEFAULT_THEMES,
-    PARTICIPANT_LISTS,
     SEGMENT_KINDS,
     Agenda,
     QuestionSource,
@@ -28,16 +25,36 @@ from console.agenda.positions import KeyPath
 from console.agenda.reader import (
     SLUG,
     SLUG_LIMIT,
-    TableReader,
     fmt_minutes,
     is_date,
     show,
     suggest,
     type_name,
 )
+from console.agenda.validate_questions import (
+    MAP_FIELDS,
+    QUESTION_KEYS,
+    QUESTION_PRESETS,
+    QuestionChecks,
+)
+
+__all__ = ["MAP_FIELDS", "QUESTION_KEYS", "QUESTION_PRESETS", "build_agenda", "default_wrapup"]
+"""The [questions] names are re-exported: they were always read from here."""
 
 TOP_KEYS = ("session", "themes", "segments", "questions")
-SESSION_KEYS = ("title", "series", "host", "date", "start", "timezone", "end", "description")
+SESSION_KEYS = (
+    "title",
+    "series",
+    "host",
+    "facilitator",
+    "date",
+    "start",
+    "timezone",
+    "end",
+    "description",
+)
+FACILITATOR_LIMIT = 80
+"""Characters of the facilitator's name (as a session keeps it)."""
 SEGMENT_KEYS = (
     "id",
     "title",
@@ -48,37 +65,11 @@ SEGMENT_KEYS = (
     "prompts",
     "auto_advance",
 )
-QUESTION_KEYS = (
-    "source",
-    "preset",
-    "map",
-    "interval_seconds",
-    "token_env",
-    "form_id",
-    "participant_list",
-    "held_words",
-)
-MAP_FIELDS = ("text", "asker", "email", "submitted_at", "votes", "topic", "id", "items")
-QUESTION_PRESETS = (
-    "google-forms",
-    "microsoft-forms",
-    "typeform",
-    "jotform",
-    "tally",
-    "csv",
-    "json",
-    "intake",
-)
-"""The names console.feeds.presets knows; a test keeps the two lists in step."""
-_SECRET_WORDS = ("token", "key", "secret", "password", "bearer")
 
 _SESSION_REQUIRED = ("title", "start", "timezone")
 DEFAULT_KIND = "discussion"
 DESCRIPTION_LIMIT = 4_000
 MAX_MINUTES = 24 * 60
-MIN_INTERVAL, MAX_INTERVAL = 1.0, 3600.0
-HELD_WORD_LIMIT = 80
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def default_wrapup(minutes: float) -> float:
@@ -119,6 +110,7 @@ def build_agenda(data: dict[str, Any], text: str, path: str, *, name: str) -> Ag
         timezone=session["timezone"],
         end=session["end"],
         description=session["description"],
+        facilitator=session["facilitator"],
         segments=segments,
         themes=themes,
         questions=questions or QuestionSource(),
@@ -148,7 +140,7 @@ def _zone_exists(name: str) -> bool:
     return True
 
 
-class _Checker(TableReader):
+class _Checker(QuestionChecks):
     """The agenda's sections, read with the generic readers."""
 
     def __init__(self, text: str, path: str) -> None:
@@ -166,6 +158,7 @@ class _Checker(TableReader):
             "title": self.text(table, "title", where, ctx, required=True),
             "series": self.text(table, "series", where, ctx),
             "host": self.text(table, "host", where, ctx),
+            "facilitator": self.text(table, "facilitator", where, ctx, limit=FACILITATOR_LIMIT),
             "description": self.text(
                 table, "description", where, ctx, limit=DESCRIPTION_LIMIT, single_line=False
             ),
@@ -335,119 +328,6 @@ class _Checker(TableReader):
             else:
                 themes.append(Theme(key, label))
         return tuple(themes) if ok else None
-
-    def questions(self, data: dict[str, Any]) -> QuestionSource | None:
-        example = '[questions] with source = "https://..." or nothing for the built-in form'
-        table = self.table(data, "questions", (), required=False, example=example)
-        if table is None:
-            return None
-        where, ctx = ("questions",), "[questions]"
-        for key in table:
-            if key not in QUESTION_KEYS and any(word in key.lower() for word in _SECRET_WORDS):
-                self.add(
-                    (*where, key),
-                    f"{show(key)}: never put a secret in an agenda; store it in an environment"
-                    ' variable and name that variable with token_env = "..."',
-                )
-        secretish = [key for key in table if any(word in key.lower() for word in _SECRET_WORDS)]
-        self.unknown_keys(table, where, QUESTION_KEYS, ctx, skip=secretish)
-        url = self.url(table, where, ctx)
-        preset = self.text(table, "preset", where, ctx, limit=SLUG_LIMIT)
-        if preset is not None and preset not in QUESTION_PRESETS:
-            self.add(
-                (*where, "preset"),
-                f"unknown preset {show(preset)}{suggest(preset, QUESTION_PRESETS)};"
-                f" expected one of: {', '.join(QUESTION_PRESETS)}",
-            )
-        mapping = self.mapping(table, where)
-        interval = self.number(
-            table,
-            "interval_seconds",
-            where,
-            ctx,
-            low=MIN_INTERVAL,
-            high=MAX_INTERVAL,
-            low_inclusive=True,
-        )
-        token_env = self.text(table, "token_env", where, ctx)
-        if token_env is not None and not _ENV_NAME.match(token_env):
-            self.add(
-                (*where, "token_env"),
-                '"token_env" must be the NAME of an environment variable (like TYPEFORM_TOKEN),'
-                " not the token itself",
-            )
-        form_id = self.text(table, "form_id", where, ctx)
-        participant_list = self.participant_list(table, where, ctx)
-        held_words = self.held_words(table, where, ctx)
-        return QuestionSource(
-            url=url,
-            preset=preset,
-            mapping=mapping,
-            interval_seconds=15.0 if interval is None else interval,
-            token_env=token_env,
-            form_id=form_id,
-            participant_list=participant_list,
-            held_words=held_words,
-        )
-
-    def participant_list(self, table: dict[str, Any], where: KeyPath, ctx: str) -> str:
-        mode = self.text(table, "participant_list", where, ctx, limit=SLUG_LIMIT)
-        if mode is None:
-            return PARTICIPANT_LISTS[0]
-        if mode not in PARTICIPANT_LISTS:
-            self.add(
-                (*where, "participant_list"),
-                f"unknown participant_list {show(mode)}{suggest(mode, PARTICIPANT_LISTS)};"
-                f" expected one of: {', '.join(PARTICIPANT_LISTS)} (screened: others see a"
-                " question once you publish it; open: at once, unless you hide it)",
-            )
-            return PARTICIPANT_LISTS[0]
-        return mode
-
-    def held_words(self, table: dict[str, Any], where: KeyPath, ctx: str) -> tuple[str, ...]:
-        words = self.string_list(table, "held_words", where, ctx)
-        out: list[str] = []
-        for word in words:
-            if len(word) > HELD_WORD_LIMIT:
-                self.add(
-                    (*where, "held_words"),
-                    f'"held_words" item is too long (at most {HELD_WORD_LIMIT} characters)',
-                )
-            elif word.casefold() not in {w.casefold() for w in out}:
-                out.append(word)
-        return tuple(out)
-
-    def url(self, table: dict[str, Any], where: KeyPath, ctx: str) -> str | None:
-        url = self.text(table, "source", where, ctx, limit=2_000)
-        if url is None:
-            return None
-        parts = urlsplit(url)
-        if len(parts.scheme) <= 1:  # no scheme (or a Windows drive letter): a local file
-            return url
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            self.add(
-                (*where, "source"),
-                '"source" must be an http:// or https:// address or a local file path',
-            )
-        elif parts.password or "@" in parts.netloc:
-            self.add(
-                (*where, "source"),
-                '"source" must not carry a user name or password; use token_env instead',
-            )
-        return url
-
-    def mapping(self, table: dict[str, Any], where: KeyPath) -> dict[str, str]:
-        raw = self.table(table, "map", where, required=False, example='map = { text = "Question" }')
-        if raw is None:
-            return {}
-        spot: KeyPath = (*where, "map")
-        self.unknown_keys(raw, spot, MAP_FIELDS, "[questions] map")
-        mapping: dict[str, str] = {}
-        for key in MAP_FIELDS:
-            column = self.text(raw, key, spot, "[questions] map")
-            if column is not None:
-                mapping[key] = column
-        return mapping
 
     # -- whole-agenda checks ---------------------------------------------------------------
     def end_fits(self, session: dict[str, Any]) -> None:

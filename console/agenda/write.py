@@ -20,7 +20,7 @@ from console.agenda.model import DEFAULT_THEMES, Agenda, Segment
 def agenda_to_dict(agenda: Agenda) -> dict[str, Any]:
     """The TOML shape of ``agenda``; ``parse_agenda(tomli_w.dumps(...))`` gives it back."""
     session: dict[str, Any] = {"title": agenda.title}
-    for key in ("series", "host"):
+    for key in ("series", "host", "facilitator"):
         if (value := getattr(agenda, key)) is not None:
             session[key] = value
     if agenda.date is not None:

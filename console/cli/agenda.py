@@ -135,6 +135,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     details = [_when(agenda), f"{_minutes(agenda.planned_minutes)} min"]
     if agenda.host:
         details.append(agenda.host)
+    if agenda.facilitator:
+        details.append(f"facilitator {agenda.facilitator}")
     print("  ".join(details))
     if agenda.date is None:
         print("  (no date: planned for the day a session of it is created)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from datetime import tzinfo
 from typing import TYPE_CHECKING
@@ -117,11 +118,17 @@ def run_feed_test(args: argparse.Namespace) -> int:
 async def _fetch_once(config: SourceConfig) -> FeedUpdate:
     from console.feeds.poller import FeedPoller  # httpx only when a fetch happens
 
+    # The command says what went wrong itself, once; the poller's own warning line (Python's
+    # last-resort handler prints it when nothing else handles it) would say it again.
+    feeds_log = logging.getLogger("console.feeds")
+    quiet = logging.NullHandler()
+    feeds_log.addHandler(quiet)
     poller = FeedPoller(config)
     try:
         return await poller.poll_once()
     finally:
         await poller.stop()
+        feeds_log.removeHandler(quiet)
 
 
 def _as_json(q: FeedQuestion) -> dict[str, object]:

@@ -176,7 +176,7 @@ class RunOfShow(ClockReadings):
         target = target_of(self._current)
         if not 0 <= target < len(self._segments):
             edge = "last" if target >= len(self._segments) else "first"
-            hint = "; finish() ends the session" if edge == "last" else ""
+            hint = "; end the session instead" if edge == "last" else ""
             raise ClockError(f"cannot {action}: already on the {edge} segment{hint}")
         if target == self._current:
             raise ClockError(f"cannot {action}: segment {target} is already in play")

@@ -19,8 +19,12 @@ from console.clock.run_of_show import RunOfShow
 class TimelineLine:
     title: str
     when: str
-    length: str
+    """Projected start for upcoming ones, actual start for the rest (``skip``: skipped)."""
+    planned: str
+    """The agenda's planned minutes, on every row (``"15"``, ``"2.5"``)."""
     delta: str
+    """Actual minus planned (``"+2m"``, ``"-1m"``): done segments, and the one in play once it
+    has run past its plan; empty otherwise."""
     state: str
 
 
@@ -48,22 +52,28 @@ def delta_text(seconds: float | None) -> str:
     return f"+{minutes}m" if minutes > 0 else f"{minutes}m"
 
 
+def planned_minutes(minutes: float) -> str:
+    """``"15"``, ``"2.5"``: an agenda's minutes as written, without a unit (the column says)."""
+    return f"{minutes:g}"
+
+
 def timeline(clock: RunOfShow, tz: ZoneInfo) -> list[TimelineLine]:
     return [_line(row, tz) for row in clock.schedule()]
 
 
 def _line(row: ScheduleRow, tz: ZoneInfo) -> TimelineLine:
+    """One row: the planned minutes always, and the difference in a column of its own."""
+    title, planned = row.segment.title, planned_minutes(row.segment.minutes)
     if row.state is RowState.UPCOMING:
         when = row.projected_start or row.planned_start
-        return TimelineLine(
-            row.segment.title, hhmm(when, tz), minutes_text(row.allotted_seconds), "", "upcoming"
-        )
+        return TimelineLine(title, hhmm(when, tz), planned, "", "upcoming")
     if row.state is RowState.SKIPPED:
-        return TimelineLine(row.segment.title, "skip", "", "", "done")
-    length = minutes_text(row.actual_seconds or 0.0)
-    delta = delta_text(row.over_under_seconds) if row.state is RowState.DONE else ""
-    state = "current" if row.state is RowState.CURRENT else "done"
-    return TimelineLine(row.segment.title, hhmm(row.actual_start, tz), length, delta, state)
+        return TimelineLine(title, "skip", planned, "", "done")
+    over = row.over_under_seconds
+    if row.state is RowState.CURRENT:
+        delta = delta_text(over) if over is not None and over > 0 else ""
+        return TimelineLine(title, hhmm(row.actual_start, tz), planned, delta, "current")
+    return TimelineLine(title, hhmm(row.actual_start, tz), planned, delta_text(over), "done")
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -6,6 +6,7 @@ board panel stays the only place that calls the board and persists.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -15,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from console.screens.dialog_css import dialog_css
 
@@ -34,11 +35,15 @@ class ChoiceScreen(ModalScreen[str | None]):
     SEARCH_FROM = 8
     """Show a filter box when there are at least this many items."""
 
-    def __init__(self, title: str, items: Sequence[tuple[str, str]]) -> None:
-        """``items`` are ``(id, label)``; labels are shown literally."""
+    def __init__(
+        self, title: str, items: Sequence[tuple[str, str]], highlight: str | None = None
+    ) -> None:
+        """``items`` are ``(id, label)``; labels are shown literally. ``highlight`` is the id
+        the cursor starts on (the first item otherwise)."""
         super().__init__()
         self.title_text = title
         self.items = list(items)
+        self.highlight = highlight
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -48,7 +53,11 @@ class ChoiceScreen(ModalScreen[str | None]):
             yield OptionList(*self._options(""), id="choice-list")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        options.focus()
+        if self.highlight is not None:
+            with contextlib.suppress(OptionDoesNotExist):
+                options.highlighted = options.get_option_index(self.highlight)
         if self.query("#choice-filter"):
             self.query_one("#choice-filter", Input).focus()
 

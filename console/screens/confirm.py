@@ -19,6 +19,7 @@ class ConfirmScreen(ModalScreen[bool]):
         width: 60; max-width: 90%; height: auto; padding: 1 2;
         border: thick $warning; background: $surface;
     }
+    ConfirmScreen #question { width: 100%; }
     ConfirmScreen Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 1; }
     """
@@ -31,7 +32,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, markup=False)
+            yield Label(self.question, markup=False, id="question")  # wraps: never cut
             with Horizontal():
                 yield Button("Cancel", id="no")
                 yield Button(self.yes, id="yes", variant="warning")

@@ -33,9 +33,15 @@ class FormLinkScreen(ModalScreen[None]):
     """
     BINDINGS = actions.bindings(actions.FORM_LINK)
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, serves: bool = True) -> None:
+        """``serves``: this console runs the form (it may close and reopen it); otherwise it
+        shows the facilitator's link only (a note-taker's console)."""
         super().__init__()
         self.url = url
+        self.serves = serves
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.serves or action != "set_form_open"  # hidden where another console serves
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -51,6 +57,12 @@ class FormLinkScreen(ModalScreen[None]):
 
     def show_state(self) -> None:
         """Say whether the form is open, and offer the key that changes it."""
+        if not self.serves:
+            self.query_one("#form-state", Label).update(
+                "The facilitator's console serves this form, and opens or closes it."
+            )
+            self.query_one("#form-hint", Label).update("c copy link · escape back")
+            return
         form = host_of(self).form
         is_open = True if form is None else bool(form.open)
         reason = None if form is None else form.closed_reason

@@ -208,6 +208,10 @@ class LiveSession:
         """Go back to the previous segment."""
         return self._step(RunOfShow.previous)
 
+    def jump(self, index: int) -> ClockStep:
+        """Move to segment ``index`` (0-based); the ones jumped over stay skipped."""
+        return self._step(lambda clock: clock.jump(index))
+
     def extend(self, seconds: float) -> ClockStep:
         """Give the segment in play ``seconds`` more."""
         return self._step(lambda clock: clock.extend(seconds))

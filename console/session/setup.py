@@ -80,20 +80,28 @@ def prepare(
     follow_up_of: str | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Launch:
-    """Resolve agenda and session for ``facilitator run``; raises SetupError in plain words."""
-    who = author or default_author()
+    """Resolve agenda and session for ``facilitator run``; raises SetupError in plain words.
+
+    The author is ``author`` (``--author``). Without one, the facilitator's console takes the
+    name a session it opens already has as its facilitator, or, for a new session, the
+    agenda's ``[session] facilitator``; the login name serves when neither says. A new
+    session keeps that name as its facilitator (the report names them).
+    """
     if role == "notes":
-        return _join(root, session_ref, agenda_ref, who, "notes", read_only=read_only)
+        return _join(
+            root, session_ref, agenda_ref, author or default_author(), "notes", read_only=read_only
+        )
     if role == "presenter":
         if new or follow_up_of or rehearsal:
             raise SetupError(
                 "A presenter's console joins a running session and never creates one: "
                 "--new, --follow-up and --rehearsal are for the facilitator's console."
             )
-        return _join(root, session_ref, agenda_ref, who, "presenter")
+        return _join(root, session_ref, agenda_ref, author or default_author(), "presenter")
     agenda = load_agenda(resolve_agenda(agenda_ref))
     if session_ref:
         folder = _find(root, session_ref)
+        who = author or folder.info.facilitator or default_author()
         return Launch(
             dated_for(agenda_for(folder, agenda_ref) or agenda, folder.info),
             folder,
@@ -113,6 +121,7 @@ def prepare(
         info = resumable_session(root, agenda.name, now(), RESUME_WITHIN)
         if info is not None:
             folder = SessionFolder.open(info.path)
+            who = author or info.facilitator or default_author()
             when = (info.started_at or info.created_at).astimezone(agenda.tz).strftime("%H:%M")
             return Launch(
                 dated_for(agenda, folder.info),
@@ -124,6 +133,7 @@ def prepare(
                 f"Resumed session {info.id} (begun {when}).",
             )
     created = now()
+    who = author or agenda.facilitator or default_author()
     folder = SessionFolder.create(
         root,
         agenda=agenda.name,

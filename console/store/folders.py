@@ -38,6 +38,7 @@ from console.store.session_info import (
     SESSION_FILE,
     TITLE_LIMIT,
     SessionInfo,
+    _web_address,
     aware,
 )
 from console.system.paths import sessions_dir
@@ -171,6 +172,8 @@ class SessionFolder:
             raise StoreError(f"session fields {sorted(unknown)} cannot be changed")
         if "title" in changes:
             changes["title"] = clean_text(changes["title"], TITLE_LIMIT, single_line=True)
+        if "form_url" in changes:
+            changes["form_url"] = _web_address(changes["form_url"])
         for key in ("started_at", "finished_at", "purged_at"):
             if changes.get(key) is not None:
                 changes[key] = aware(changes[key])

@@ -26,10 +26,12 @@ SESSION_FILE = "session.json"
 FEED_CACHE_FILE = "feed-cache.json"
 """The facilitator's copy of the last good feed: data, not an author's records."""
 NOT_AUTHOR_FILES = frozenset({SESSION_FILE, FEED_CACHE_FILE})
-FORM_FIELDS = ("form_port", "form_host", "form_public_url", "form_link")
-"""The question form's link as chosen for the session (``console.session.form_plan``)."""
+FORM_FIELDS = ("form_port", "form_host", "form_public_url", "form_link", "form_url")
+"""The question form's link as chosen for the session (``console.session.form_plan``), and
+the address the facilitator's console last served it at (``form_url``, for note-takers)."""
 TITLE_LIMIT = 200
 NAME_LIMIT = 80
+URL_LIMIT = 500
 
 
 def _parse_time(value: object, field: str) -> datetime | None:
@@ -52,6 +54,12 @@ def _short_text(value: object, limit: int = NAME_LIMIT) -> str | None:
     if not isinstance(value, str):
         return None
     return clean_text(value, limit, single_line=True) or None
+
+
+def _web_address(value: object) -> str | None:
+    """An http(s) address from ``session.json`` (cleaned, one line); None for anything else."""
+    text = clean_text(value, URL_LIMIT, single_line=True) if isinstance(value, str) else ""
+    return text if text.startswith(("http://", "https://")) and " " not in text else None
 
 
 def aware(moment: datetime) -> datetime:
@@ -92,6 +100,9 @@ class SessionInfo:
     console follows (no port), or a proxy or tunnel in front of the local form (with a port)."""
     form_link: str | None = None
     """The link participants hold (in the invitation): it must keep working on resume."""
+    form_url: str | None = None
+    """The address the facilitator's console serves the session's question form at (None:
+    it has served none), so a note-taker's console can show the link too."""
 
     def to_json(self) -> dict[str, Any]:
         def iso(moment: datetime | None) -> str | None:
@@ -151,4 +162,5 @@ class SessionInfo:
             form_host=_short_text(raw.get("form_host")),
             form_public_url=_short_text(raw.get("form_public_url"), 2_000),
             form_link=_short_text(raw.get("form_link"), 2_000),
+            form_url=_web_address(raw.get("form_url")),
         )

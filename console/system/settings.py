@@ -19,7 +19,8 @@ STATE_FILE = "state.json"
 
 EXAMPLE_CONFIG = """\
 # facilitator console configuration
-# Remap keys by binding id; several keys are separated by commas.
+# Remap keys by binding id (every id is listed in docs/keys.md); several keys are
+# separated by commas; an id with a dot goes in quotes ("notes.capture" = "ctrl+k").
 [keys]
 # start = "s"
 # pause = "space"
@@ -59,6 +60,14 @@ def load_settings(config_dir: Path) -> Settings:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ValueError(f"{path}: {exc}") from exc
         keys = data.get("keys", {})
+        if isinstance(keys, dict):
+            for name, value in keys.items():
+                if isinstance(value, dict):  # notes.capture = "..." unquoted: a TOML table
+                    inner, spec = next(iter(value.items()), ("id", "key"))
+                    raise ValueError(
+                        f"{path}: [keys] {name}.{inner}: an id with a dot goes in quotes, "
+                        f'as "{name}.{inner}" = "{spec}"'
+                    )
         if not isinstance(keys, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
         ):

@@ -24,15 +24,19 @@ from textual.message import Message
 from textual.widgets import Input
 
 from console import actions
-from console.board.feeds import OPEN_STATUSES, BoardCounts, BoardFeeds, summary_line
+from console.board.feeds import BoardCounts, BoardFeeds, summary_line
 from console.board.model import Board
 from console.board.question import Question
 from console.host import host_of
 from console.messages import SessionChanged
 from console.store import Record
+from console.widgets import board_view
+from console.widgets.board_view import HELD_VIEW, STATUS_FILTERS, SearchInput
 from console.widgets.feed_status import FeedStatus
 from console.widgets.question_board import QuestionBoard
 from console.widgets.question_detail import QuestionDetail, detail_text, participant_words
+
+__all__ = ["HELD_VIEW", "STATUS_FILTERS", "BoardPanel", "SearchInput"]  # as before the split
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -55,35 +59,10 @@ MODERATION_STEPS: dict[str, Callable[[Board, str, str | None], Sequence[Record]]
 """What ``moderate('step')`` does (board, question key, segment in play): the board's own
 method, named here in code (no ``getattr`` on a name from a binding)."""
 
-STATUS_FILTERS: dict[str, frozenset[str] | None] = {
-    "open": OPEN_STATUSES,
-    "all": None,
-    "answered": frozenset({"answered"}),
-    "deferred": frozenset({"deferred"}),
-    "dismissed": frozenset({"dismissed"}),
-    "held": None,
-}
-"""What ``f`` cycles through; "open" is new + queued + live; "held" is every question holding
-a held word (``HELD_VIEW``), whatever its status."""
-HELD_VIEW = "held"
-
 BoardDialog = Literal["answer", "tag", "merge", "add", "theme_filter", "presenter", "reply"]
 """The dialogs a board key asks its screen for (``console.screens.board_dialogs``)."""
 SEEN_AFTER_SECONDS = 0.4
 """A row counts as looked at once the cursor rests on it this long."""
-
-
-class SearchInput(Input):
-    """The incremental search box; escape clears it and goes back to the list."""
-
-    BINDINGS = actions.bindings(actions.BOARD_SEARCH)
-
-    class Cleared(Message):
-        """The search was cleared with escape."""
-
-    def action_clear_search(self) -> None:
-        self.value = ""
-        self.post_message(self.Cleared())
 
 
 class BoardPanel(Vertical):
@@ -255,23 +234,13 @@ class BoardPanel(Vertical):
         self.feed_service.settle_heap()
 
     def view_words(self) -> str:
-        parts = [self.status_filter, "most votes first" if self.sort == "votes" else "newest first"]
-        if self.theme_filter:
-            parts.insert(1, f"theme {self._theme_label(self.theme_filter)}")
-        if self.search:
-            parts.append(f"search {self.search!r}")
-        return " · ".join(parts)
+        return board_view.view_words(
+            self.status_filter, self.sort, self._theme_label(self.theme_filter), self.search
+        )
 
-    def empty_words(self) -> str:
-        """What an empty list says: the filter or search that hides the board's questions."""
-        if not self.counts.total:
-            return "No questions yet."
-        what = f"{self.status_filter} questions" if self.status_filter != "all" else "questions"
-        if self.theme_filter:
-            what += f" in theme {self._theme_label(self.theme_filter)}"
-        if self.search:
-            return f"No {what} match {self.search!r} (Esc in the search clears it)."
-        return f"No {what} (f: next filter)."
+    def empty_words(self) -> str:  # the filter or search that hides the board's questions
+        theme = self._theme_label(self.theme_filter)
+        return board_view.empty_words(self.counts.total, self.status_filter, theme, self.search)
 
     def _show_status(self) -> None:
         tz = self.session.agenda.tz
@@ -312,7 +281,9 @@ class BoardPanel(Vertical):
                 return str(s.title)
         return "before the session" if segment_id is None else segment_id
 
-    def _theme_label(self, theme_id: str) -> str:
+    def _theme_label(self, theme_id: str | None) -> str | None:
+        if not theme_id:
+            return None
         for t in self.session.agenda.themes:
             if t.id == theme_id:
                 return str(t.label)
@@ -321,11 +292,9 @@ class BoardPanel(Vertical):
     def short(self, key: str) -> str:
         """The first line of a question's text, cut at 70 characters (lists, dialogs)."""
         try:
-            q = self.session.board.get(key)
+            return board_view.first_line(self.session.board.get(key).text)
         except KeyError:
             return key
-        text = q.text.split("\n", 1)[0]
-        return (text[:70] + "…") if len(text) > 70 else text
 
     @on(QuestionBoard.Highlighted)
     def highlighted(self, event: QuestionBoard.Highlighted) -> None:

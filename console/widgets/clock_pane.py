@@ -23,7 +23,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from console.clock.view import countdown, timeline
+from console.clock.model import Phase
+from console.clock.view import countdown, hhmm, timeline
 from console.host import host_of
 from console.messages import SessionChanged
 from console.widgets.agenda_timeline import AgendaTimeline, TimelineRow
@@ -56,7 +57,7 @@ class ClockPane(Widget):
             return
         with Vertical(id="timeline-pane") as pane:
             pane.border_title = "Run of show"
-            yield AgendaTimeline()
+            yield AgendaTimeline(selectable=True)
         with VerticalScroll(id="now-pane") as now:
             now.border_title = "Now"
             yield Countdown()
@@ -73,7 +74,7 @@ class ClockPane(Widget):
         clock = session.clock
         tz = session.agenda.tz
         self.query_one(AgendaTimeline).set_rows(
-            [TimelineRow(r.title, r.when, r.length, r.delta, r.state) for r in timeline(clock, tz)]
+            [TimelineRow(r.title, r.when, r.planned, r.delta, r.state) for r in timeline(clock, tz)]
         )
         view = countdown(clock, tz)
         if self.compact:
@@ -84,10 +85,15 @@ class ClockPane(Widget):
             return
         cd = self.query_one(Countdown)
         cd.time_text, cd.state, cd.caption = view.time_text, view.state, view.caption
+        brief = self.query_one(SegmentBrief)
+        if clock.phase is Phase.FINISHED:  # no segment is in play: none is shown as if it were
+            ended = hhmm(clock.finished_at, tz)
+            brief.show(f"Session ended at {ended}", "", "", ())
+            return
         segment = session.agenda.segments[clock.current_index or 0]
         heading, points = "Talking points", segment.talking_points
         if segment.prompts and not segment.talking_points:
             heading, points = "Discussion prompts", segment.prompts
         elif segment.prompts:
             points = (*segment.talking_points, *segment.prompts)
-        self.query_one(SegmentBrief).show(segment.title, segment.kind, heading, points)
+        brief.show(segment.title, segment.kind, heading, points)

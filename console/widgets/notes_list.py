@@ -162,10 +162,10 @@ class NotesList(DataTable[Text]):
         self.add_column(Text(" "), key="mark", width=1)
         self.add_column(Text("Time"), key="time", width=5)
         self.add_column(Text("Entry"), key="text")
-        self.add_column(Text("Themes"), key="themes")
-        if self.kind == "action":
+        if self.kind == "action":  # right after the entry: the first met when scrolling
             self.add_column(Text("Owner"), key="owner")
             self.add_column(Text("Due"), key="due", width=10)
+        self.add_column(Text("Themes"), key="themes")
         self.add_column(Text("Segment"), key="segment")
         self.add_column(Text("By"), key="author")
 
@@ -189,18 +189,34 @@ class NotesList(DataTable[Text]):
             entry.append(first_line(note.text, TEXT_WIDTH - len(CARRIED_LABEL) - 3))
         else:
             entry.append(first_line(note.text))
-        row: list[Text] = [
-            mark,
-            Text(clock_time(note.created_at, self.tz), style=style),
-            entry,
-            Text(" ".join(f"#{t}" for t in note.themes), style=style),
-        ]
+        row: list[Text] = [mark, Text(clock_time(note.created_at, self.tz), style=style), entry]
         if self.kind == "action":
             row.append(Text(note.owner or "", style=style))
             row.append(Text(note.due.isoformat() if note.due else "", style=style))
+        row.append(Text(" ".join(f"#{t}" for t in note.themes), style=style))
         row.append(self._segment_cell(note, style))
         row.append(Text(note.author if mine else f"{note.author} (ro)", style=style))
         return tuple(row)
+
+    def detail(self, note: Note) -> Text:
+        """One entry's fields in words, for the line under the lists: what a narrow pane's
+        columns cannot all show (``Owner: Lee · Due: 2026-01-09 · Segment: ... · By: Dana``)."""
+        out = Text()
+
+        def field(label: str, value: Text) -> None:
+            if out:
+                out.append(" · ", style="dim")
+            out.append(f"{label}: ", style="bold")
+            out.append(value if value.plain else Text("none", style="dim"))
+
+        if note.kind == "action":
+            field("Owner", Text(note.owner or ""))
+            field("Due", Text(note.due.isoformat() if note.due else ""))
+        field("Segment", self._segment_cell(note, ""))
+        field("By", Text(note.author))
+        if note.themes:
+            field("Themes", Text(" ".join(f"#{t}" for t in note.themes)))
+        return out
 
     def _segment_cell(self, note: Note, style: str) -> Text:
         """The segment, or for a carried-over item where it came from, in words."""

@@ -13,6 +13,7 @@ pass over 5,000 entries. The panel opens no screens: it asks its screen with a m
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -35,6 +36,8 @@ from console.widgets.notes_tabs import PANE_TITLES, TabCounts
 if TYPE_CHECKING:
     from console.session.live import LiveSession
 
+SHORT_BELOW = 16
+"""Panel heights (cells) below which the line under the lists keeps to one line (80x24)."""
 FILTER_DELAY = 0.2
 """Seconds of quiet in the filter box before the lists are filtered again."""
 COUNT_DELAY = 0.3
@@ -50,6 +53,9 @@ class NotesPanel(Vertical):
     NotesPanel #notes-filter { width: 1fr; border: none; height: 1; padding: 0 1; }
     NotesPanel #notes-filter-status { width: auto; color: $text-muted; padding: 0 1; }
     NotesPanel TabbedContent { height: 1fr; }
+    NotesPanel #notes-detail { height: auto; max-height: 3; padding: 0 1; }
+    NotesPanel #notes-detail.-empty { display: none; }
+    NotesPanel.-short #notes-detail { max-height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     NotesPanel TabPane { padding: 0; }
     """
     BINDINGS = actions.bindings(actions.NOTES)
@@ -98,6 +104,8 @@ class NotesPanel(Vertical):
         self._count_timer: Timer | None = None
         self._undo: str | None = None
         self._lists: dict[str, NotesList] = {}
+        self._detail_id: str | None = None
+        """The entry the line under the lists describes (None: that line is hidden)."""
 
     # ----------------------------------------------------------------- access
     @property
@@ -138,6 +146,10 @@ class NotesPanel(Vertical):
             if self.notepad_tab:
                 with TabPane("Notepad", id="pane-notepad"):
                     yield Notepad(id="panel-notepad")
+        yield Static("", id="notes-detail", classes="-empty")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT_BELOW, "-short")
 
     def on_mount(self) -> None:
         self.border_title = "Notes"
@@ -195,6 +207,8 @@ class NotesPanel(Vertical):
         for kind, lst in self._lists.items():
             if upserts[kind] or drops[kind]:
                 lst.patch(upserts[kind], drops[kind])
+        if any(note.id == self._detail_id for note in notes):
+            self.show_detail(self._detail_id)
 
     def _label_tabs(self) -> None:
         tabs = self.query_one(TabbedContent)
@@ -264,6 +278,7 @@ class NotesPanel(Vertical):
         lst = self._lists[note.kind]
         if lst.shows(note.id):  # a filter may hide it
             lst.move_cursor(row=lst.row_of(note.id))
+        self.show_detail(note.id)  # its owner and due, whichever tab is open
         event.capture.accepted(f"→ {PANE_TITLES[note.kind]}: {first_line(note.text, 40)} · saving…")
 
     def _add_entry(self, text: str, kind: str) -> tuple[Note, Record]:
@@ -369,6 +384,41 @@ class NotesPanel(Vertical):
         self._show_one(notebook.get(note_id))
         return None
 
+    # ----------------------------------------------------------------- detail
+    def show_detail(self, note_id: str | None) -> None:
+        """Describe one entry in the line under the lists (owner, due, segment, author...):
+        the entry just added, or the one under the cursor of the open tab."""
+        line = self.query_one("#notes-detail", Static)
+        note = None
+        if note_id is not None:
+            with contextlib.suppress(KeyError):
+                note = self.session.notebook.get(note_id)
+        if note is None or note.deleted:
+            self._detail_id = None
+            line.update("")
+            line.add_class("-empty")
+            return
+        self._detail_id = note.id
+        line.update(self._lists[note.kind].detail(note))
+        line.remove_class("-empty")
+
+    def _show_open_tab(self) -> None:
+        kind = self.query_one(TabbedContent).active.removeprefix("pane-")
+        if kind in self._lists:
+            self.show_detail(self._lists[kind].current_id)
+
+    @on(NotesList.RowHighlighted)
+    def _highlighted(self, event: NotesList.RowHighlighted) -> None:
+        lst = event.data_table
+        if not isinstance(lst, NotesList):
+            return
+        if self.query_one(TabbedContent).active == f"pane-{lst.kind}":  # the open tab's list
+            self.show_detail(lst.current_id)
+
+    @on(TabbedContent.TabActivated, "#notes-tabs")
+    def _tab_changed(self) -> None:
+        self._show_open_tab()
+
     # ---------------------------------------------------------------- actions
     def action_notes(self, what: str) -> None:
         if what == "capture":
@@ -381,6 +431,15 @@ class NotesPanel(Vertical):
             self.undo_delete()
         elif what == "kind":
             self.capture.action_next_kind()
+
+    def focus_entries(self) -> None:
+        """Focus the open tab: its list of entries (or the notepad, on the notepad's tab)."""
+        tabs = self.query_one(TabbedContent)
+        kind = tabs.active.removeprefix("pane-")
+        if kind in self._lists:
+            self._lists[kind].focus()
+        elif self.notepad_tab:
+            self.query_one("#panel-notepad", Notepad).area.focus()
 
     def focus_notepad(self) -> None:
         if not self.notepad_tab:

@@ -79,3 +79,42 @@ async def until(check: Callable[[], bool], pilot: Any, seconds: float = 15.0) ->
     while not check():
         assert loop.time() < deadline, "condition not met in time"
         await pilot.pause(0.05)
+
+
+def screen_text(app: Any) -> str:
+    """What the terminal shows now, as plain text (the screen and any modal on top of it):
+    the same rendering as ``app.export_screenshot()``, without the styles."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return str(console.export_text(styles=False))
+
+
+def footer_keys(app: Any) -> dict[str, str]:
+    """The footer's entries now, description -> key as shown (what the user sees)."""
+    from textual.widgets._footer import FooterKey
+
+    return {key.description: key.key_display for key in app.screen.query(FooterKey)}
+
+
+def region_text(app: Any, widget: Any) -> str:
+    """The screen's text inside ``widget``'s region, its lines joined by spaces (a wrapped
+    sentence reads whole), borders and padding left out."""
+    region = widget.content_region
+    lines = screen_text(app).splitlines()[region.y : region.bottom]
+    return " ".join(" ".join(line[region.x : region.right].split()) for line in lines).strip()

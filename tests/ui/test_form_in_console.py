@@ -235,3 +235,39 @@ async def test_the_form_shows_the_day_the_session_is_held(tmp_path: Path) -> Non
                 page = (await client.get(app.form_url)).text
             assert shown in page and hidden not in page
         app.session.close()
+
+
+async def test_a_note_taker_s_ctrl_l_shows_the_session_s_form_link(tmp_path: Path) -> None:
+    """The note-taker's console runs no form of its own: it shows the one the facilitator's
+    console serves for the session (kept in session.json), read-only."""
+    from tests.ui.helpers import screen_text
+
+    now = FakeNow(BEFORE_START)
+    data, cfg = tmp_path / "data", tmp_path / "cfg"
+    facilitator = make_app(data, cfg, now, form=True)
+    async with facilitator.run_test(size=(120, 40)) as pilot:
+        await wait_for(lambda: bool(facilitator.form_url))
+        url = facilitator.form_url
+        await wait_for(lambda: facilitator.session.folder.info.form_url == url)
+        await pilot.pause()
+    facilitator.session.close()
+    session_id = facilitator.session.folder.info.id
+
+    for size in ((120, 40), (80, 24)):
+        notes = make_app(data, cfg, now, role="notes", author="Sam", session=session_id)
+        async with notes.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+l")
+            await wait_for(lambda: isinstance(notes.screen, FormLinkScreen))  # noqa: B023
+            await pilot.pause()
+            shown = screen_text(notes)
+            assert url in shown
+            assert "in this console" not in shown
+            assert "x close" not in shown  # closing the form is the facilitator's
+            await pilot.press("x")  # not a key here: closing the form is the facilitator's
+            await pilot.pause()
+            said = [str(n.message) for n in notes._notifications]
+            assert not any("in this console" in m for m in said), said
+            assert notes.clipboard == url  # copied, as on the facilitator's console
+            await pilot.press("escape")
+        notes.session.close()

@@ -48,7 +48,14 @@ async def test_the_palette_offers_every_palette_action_with_its_key(tmp_path: Pa
         await pilot.pause()
         commands = list(app.get_system_commands(app.screen))
         offered = [a for a in actions.PALETTES[Handler.MAIN_SCREEN] if a.palette]
-        every = actions.CLOCK + actions.TO_PRESENTER + actions.NOTES + actions.BOARD + actions.FORM
+        every = (
+            actions.CLOCK
+            + actions.TO_PRESENTER
+            + actions.PANES
+            + actions.NOTES
+            + actions.BOARD
+            + actions.FORM
+        )
         assert len(offered) == len(every)
         for action in offered:  # once each, under its own title and tooltip
             found = [c for c in commands if c.help.startswith(action.tooltip)]

@@ -212,7 +212,7 @@ def test_palettes_offer_palette_actions_only_and_every_one_somewhere() -> None:
             Handler.MAIN_SCREEN,
             "CLOCK_ONLY",
             {"start_session", "toggle_pause", "next_segment", "previous_segment", "nudge"}
-            | {"end_session"},
+            | {"jump_to_segment", "end_session"},
         ),
         (
             actions.TO_PRESENTER,

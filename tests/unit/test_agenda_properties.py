@@ -67,6 +67,7 @@ def agendas(draw: st.DrawFn) -> Agenda:
         title=draw(clean_line),
         series=draw(st.none() | clean_line),
         host=draw(st.none() | clean_line),
+        facilitator=draw(st.none() | clean_line.filter(lambda name: len(name) <= 80)),
         date=draw(
             st.none() | st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1))
         ),

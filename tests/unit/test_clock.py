@@ -262,7 +262,7 @@ def test_next_on_last_and_previous_on_first_are_refused(clock: FakeClock) -> Non
     with pytest.raises(ClockError, match="first"):
         ros.previous()
     ros.jump(2)
-    with pytest.raises(ClockError, match="finish"):
+    with pytest.raises(ClockError, match="end the session instead"):
         ros.next()
     assert ros.current_index == 2
     with pytest.raises(ClockError, match="already in play"):

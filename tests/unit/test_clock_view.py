@@ -165,3 +165,24 @@ def test_running_caption_is_unchanged_by_a_rebase() -> None:
     ros.start()
     view = countdown(ros, EASTERN)
     assert (view.time_text, view.state, view.caption) == ("15:00", "on time", "of 15m")
+
+
+def test_timeline_minutes_are_always_planned_and_the_difference_has_its_own_column() -> None:
+    """``planned`` never changes meaning by row; ``delta`` is actual minus planned."""
+    clock = FakeClock(NOW)
+    ros = RunOfShow(SEGMENTS, NOW, clock)
+    idle = timeline(ros, EASTERN)
+    assert [(line.planned, line.delta) for line in idle] == [("15", ""), ("45", "")]
+    ros.start()
+    clock.t += timedelta(minutes=17)
+    ros.next()  # the introduction ran 17 minutes of 15
+    clock.t += timedelta(minutes=40)  # the discussion, within its 45: nothing to say yet
+    lines = timeline(ros, EASTERN)
+    assert [(line.state, line.planned, line.delta) for line in lines] == [
+        ("done", "15", "+2m"),
+        ("current", "45", ""),
+    ]
+    ros.extend(120)  # a nudge changes what is left, not the plan
+    clock.t += timedelta(minutes=10)  # now 5 minutes past its planned 45
+    assert timeline(ros, EASTERN)[1].planned == "45"
+    assert timeline(ros, EASTERN)[1].delta == "+5m"

@@ -134,3 +134,23 @@ def test_bad_map_and_unknown_kind_are_usage_errors(capsys: pytest.CaptureFixture
 )
 def test_guess_preset(url: str, preset: str) -> None:
     assert guess_preset(url) == preset
+
+
+def test_the_real_command_says_each_problem_once(tmp_path: Path) -> None:
+    """Run as a user does (no test logging in the way): the poller's own warning line used
+    to print the same problem a second time."""
+    import subprocess
+    import sys
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    done = subprocess.run(
+        [sys.executable, "-m", "console", "feed", "test", str(empty), "--preset", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("the file is empty") == 1, done.stderr
+    assert done.stderr.startswith("facilitator feed test: ")

@@ -18,6 +18,7 @@ import console
 UI_PREFIXES = (
     "console.actions",  # every key of the UI (Textual bindings)
     "console.app",
+    "console.form_hosting",  # the App's question-form methods (a part of the App)
     "console.host",
     "console.messages",
     "console.screens",

@@ -26,8 +26,9 @@ from textual.widgets import Input, Static, TabbedContent, TabPane
 from console import actions
 from console.host import host_of
 from console.messages import SessionChanged
-from console.notes.notebook import KINDS, Note, NoteTooLong
+from console.notes.notebook import KINDS, Note
 from console.store import Record
+from console.widgets import notes_capture
 from console.widgets.capture_line import CaptureInput, CaptureLine, PasteOffer, paste_offer
 from console.widgets.notepad import Notepad
 from console.widgets.notes_list import NoteFilter, NotesList, first_line, parse_filter
@@ -262,34 +263,7 @@ class NotesPanel(Vertical):
     @on(CaptureLine.Submitted)
     def _add(self, event: CaptureLine.Submitted) -> None:
         event.stop()
-        request = event.request
-        if self.session.read_only:
-            event.capture.refuse(
-                "This console is read-only (--read-only): nothing is saved.", event.raw
-            )
-            return
-        try:
-            note, record = self._add_entry(request.text, request.kind)
-        except (NoteTooLong, ValueError) as exc:
-            event.capture.refuse(str(exc), event.raw)
-            return
-        self._stage([record], [note.id])
-        self._show_one(note)
-        lst = self._lists[note.kind]
-        if lst.shows(note.id):  # a filter may hide it
-            lst.move_cursor(row=lst.row_of(note.id))
-        self.show_detail(note.id)  # its owner and due, whichever tab is open
-        event.capture.accepted(f"→ {PANE_TITLES[note.kind]}: {first_line(note.text, 40)} · saving…")
-
-    def _add_entry(self, text: str, kind: str) -> tuple[Note, Record]:
-        session = self.session
-        live = session.board.live_question
-        return session.notebook.add(
-            text,
-            kind,
-            segment_id=session.segment_id,
-            question_key=live.key if live is not None else None,
-        )
+        notes_capture.add_one(self, event)
 
     @on(CaptureInput.PasteRefused)
     def _paste(self, event: CaptureInput.PasteRefused) -> None:
@@ -301,34 +275,9 @@ class NotesPanel(Vertical):
     def paste_answered(self, offer: PasteOffer, ok: bool | None) -> None:
         """The screen's answer to ``PasteOffered``: add the entries, or say nothing was."""
         if ok:
-            self._add_many(offer.parts, offer.kind)
+            notes_capture.add_many(self, offer.parts, offer.kind)
         else:
             self.capture.say("Paste not added.", "warning")
-
-    def _add_many(self, parts: list[str], kind: str) -> None:
-        if self.session.read_only:
-            self.capture.refuse("This console is read-only (--read-only): nothing is saved.")
-            return
-        records: list[Record] = []
-        notes: list[Note] = []
-        problems: list[str] = []
-        for number, part in enumerate(parts, 1):
-            try:
-                note, record = self._add_entry(part, kind)
-            except (NoteTooLong, ValueError) as exc:
-                problems.append(f"part {number}: {exc}")
-                continue
-            notes.append(note)
-            records.append(record)
-        if records:
-            self._stage(records, [n.id for n in notes])
-            for note in notes:
-                self._show_one(note)
-        summary = f"Added {len(records)} of {len(parts)} entries from the paste"
-        if problems:
-            self.capture.refuse(f"{summary}; not added: {'; '.join(problems)}")
-        else:
-            self.capture.say(f"{summary} · saving…")
 
     # ------------------------------------------------------------- list acts
     @on(NotesList.Act)

@@ -16,6 +16,7 @@ import tomli_w
 import console
 
 UI_PREFIXES = (
+    "console.action_types",  # the types behind the key tables (Textual bindings)
     "console.actions",  # every key of the UI (Textual bindings)
     "console.app",
     "console.form_hosting",  # the App's question-form methods (a part of the App)

@@ -134,7 +134,10 @@ async def run(entries: int, adds: int, keys: int, folder: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         box = app.screen.query_one(CaptureInput)
+        await pilot.pause()  # the board list takes the focus at start; then the capture line
         box.focus()
+        await pilot.pause()
+        assert app.focused is box, "the capture line must have the focus to take Enter"
         for i in range(adds):
             box.value = f"bench entry {i} #drills"
             await pilot.press("enter")

@@ -48,14 +48,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from console.feeds.config import SourceConfig
 from console.session.form_link import port_is_free
 from console.session.form_plan import FormPlan, choose_plan, port_taken_notice, saved_plan
-from console.session.form_sync import FormTarget
 
 if TYPE_CHECKING:
+    from console.feeds.config import SourceConfig
+    from console.session.form_sync import FormTarget
     from console.session.live import LiveSession
 
 INTAKE_FOLDER = "intake"
@@ -95,6 +93,8 @@ class FormHandle:
 
     def source(self, tz: str | None = None) -> SourceConfig:
         """The board's source for this form (``intake`` preset, its token, never shown)."""
+        from console.feeds.config import SourceConfig
+
         return SourceConfig(
             url=self.api_url,
             preset="intake",
@@ -106,12 +106,16 @@ class FormHandle:
 
     def target(self) -> FormTarget:
         """Where ``FormSync`` pushes the decisions."""
+        from console.session.form_sync import FormTarget
+
         return FormTarget(self.api_url, self.token)
 
     def set_open(self, open: bool, reason: str = "ended") -> bool:
         """Close the form (``reason``: ``ended``, or ``closed`` for now) or reopen it, through
         its API (``POST /api/session``); the form keeps the state across restarts. Returns
         the state now in effect; ``FormProcessError`` in plain words when it fails."""
+        import httpx  # here, not at the top: ``facilitator run`` imports this before first paint
+
         try:
             with httpx.Client(timeout=CHECK_DEADLINE_S * 3, follow_redirects=False) as http:
                 answer = http.post(
@@ -174,6 +178,8 @@ def running_form(folder: Path, port: int | None = None) -> FormState | None:
     token = read_token(folder)
     if token is None:
         return None
+    import httpx  # only when a form may be running: ``run`` calls this before first paint
+
     try:
         with httpx.Client(timeout=CHECK_DEADLINE_S, follow_redirects=False) as http:
             health = http.get(state.api_url + "healthz")

@@ -2,14 +2,14 @@
 
 Why a child process rather than a server in the console's event loop: participants must not
 feel a console crash or restart. A form inside the console dies with it: the link answers
-"connection refused" until the console is back, and a question sent meanwhile is lost (the
-browser shows an error; the text may be gone). As a process of its own (``facilitator form
-serve`` on the session's intake folder, holding that folder's lock, in its own process group
-so a Ctrl-C or a crash of the console does not reach it), the form keeps taking questions
-and votes while the console is away. The restarted console reads the form's state file,
-checks the process is alive and is this session's form (``/healthz``, then the API with the
-session's token) and carries on with the same port and link: a console crash or restart
-costs participants at most a couple of seconds of the board lagging, and no submission.
+"connection refused" until the console is back, and a question sent meanwhile is lost. As a
+process of its own (``facilitator form serve`` on the session's intake folder, holding that
+folder's lock, in its own process group so a Ctrl-C or a crash of the console does not reach
+it), the form keeps taking questions and votes while the console is away. The restarted
+console reads the form's state file, checks the process is alive and is this session's form
+(``/healthz``, then the API with the session's token) and carries on with the same port and
+link: a console crash or restart costs participants at most a couple of seconds of the board
+lagging, and no submission.
 
 Files, in ``<session>/intake/`` beside the form's own (``form.sqlite3``, ``read-token``...):
 

@@ -8,8 +8,7 @@ folder's lock, in its own process group so a Ctrl-C or a crash of the console do
 it), the form keeps taking questions and votes while the console is away. The restarted
 console reads the form's state file, checks the process is alive and is this session's form
 (``/healthz``, then the API with the session's token) and carries on with the same port and
-link: a console crash or restart costs participants at most a couple of seconds of the board
-lagging, and no submission.
+link: a restart costs participants no submission, only the board lagging a few seconds.
 
 Files, in ``<session>/intake/`` beside the form's own (``form.sqlite3``, ``read-token``...):
 

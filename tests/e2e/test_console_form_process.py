@@ -17,7 +17,11 @@ from pathlib import Path
 import pytest
 
 from console.session.console_form import ProcessForm, left_serving_words
+from console.session.form_host import prepare_form
 from console.session.form_process import running_form, session_forms, stop_form
+from console.session.live import LiveSession
+from console.session.setup import prepare
+from console.session.source_choice import SourceChoice
 from console.widgets.session_header import SessionHeader
 from tests.form_helpers import Participant, until
 from tests.ui.helpers import FakeNow, make_app
@@ -47,6 +51,23 @@ async def ask(url: str, text: str) -> str:
 def on_board(app: object, text: str) -> bool:
     board = app.session.board  # type: ignore[attr-defined]
     return any(board.get(k).text == text for k in board.keys())
+
+
+def resume(data: Path, session_id: str) -> LiveSession:
+    launch = prepare(
+        root=data,
+        agenda_ref=None,
+        session_ref=session_id,
+        new=False,
+        role="facilitator",
+        author="Dana",
+        read_only=False,
+        rehearsal=False,
+        now=FakeNow(BEFORE_START),
+    )
+    live = LiveSession(launch, now=FakeNow(BEFORE_START))
+    live.open()
+    return live
 
 
 def refused(port: int) -> bool:
@@ -137,3 +158,13 @@ async def test_a_form_reopened_after_the_end_keeps_serving_after_the_quit(
     app.session.close()
     assert not app.form_stopped
     assert running_form(app.session.folder.path / "intake") is not None  # the fixture stops it
+
+    # A console that will not read it (--no-form) says that it still serves.
+    resumed = resume(data, app.session.folder.info.id)
+    try:
+        prep = prepare_form(resumed, SourceChoice(builtin_form=False), data)
+    finally:
+        resumed.close()
+    assert prep.plan is None
+    (notice,) = prep.notices
+    assert f"still serves at {app.form.url}" in notice and "its questions are not on" in notice

@@ -108,7 +108,7 @@ async def ask_in_chromium(url: str, text: str) -> str:
     """A participant's browser: the form, the question, the thank-you page's private link."""
     from playwright.async_api import async_playwright
 
-    from tests.e2e.test_intake_browser import CHROMIUM
+    from tests.e2e.test_intake_browser import CHROMIUM, assert_accessible
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -120,6 +120,7 @@ async def ask_in_chromium(url: str, text: str) -> str:
             await page.wait_for_url("**/thanks?r=*")
             until = await page.locator("#private-until").inner_text()
             assert "until the organizers stop the question form" in until
+            await assert_accessible(page, "thank-you page of the console's own form")
             private = await page.locator("#private-link").get_attribute("href")
             assert private
             await page.goto(url + private)

@@ -45,6 +45,9 @@ class FormInfo:
     """Offer the optional follow-up email field (always with the consent sentence)."""
     email_consent: str | None = None
     """The consent sentence under the email field; ``None``: the default, translated."""
+    stops_after_session: bool = False
+    """A console's own form, stopped once the session is over: the thank-you page tells the
+    asker their private link works until then (a hosted form keeps it working)."""
 
 
 @dataclass(slots=True)

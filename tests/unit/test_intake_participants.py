@@ -417,6 +417,18 @@ async def test_language_from_query_cookie_or_accept_language(start: Start) -> No
     assert (await console.by_text("Pregunta en español"))["language"] == "es"
 
 
+async def test_a_console_s_own_form_says_until_when_the_private_link_works(start: Start) -> None:
+    _, _, participant = await start()  # a hosted form: its private pages outlive the session
+    assert 'id="private-until"' not in await participant().ask("Asked on a hosted form")
+    _, _, participant = await start(FormInfo(title="T", stops_after_session=True))
+    thanks = await participant().ask("Asked on the console's own form")
+    assert "This link works until the organizers stop the question form" in thanks
+    b = participant()
+    await b.page("?lang=es")
+    thanks = await b.ask("Pregunta en el formulario de la consola", lang="es")
+    assert "Este enlace funciona hasta que los organizadores detengan" in thanks
+
+
 def test_held_words_match_whole_words_only() -> None:
     matcher = held_matcher(["gun", " Lock Down "])
     assert is_held("Is a GUN allowed?", matcher)

@@ -68,7 +68,14 @@ class Console:
         return key
 
     async def select(self, key: str) -> None:
-        """Put the list's cursor on the question (its detail pane shows it)."""
+        """Put the list's cursor on the question (its detail pane shows it), pressing ``f``
+        first while the board's view leaves it out (an answered one, say)."""
+        board_panel = panel(self.app)
+        for _ in range(10):
+            if key in {q.key for q in board_panel.wanted()}:
+                break
+            board_panel.query_one("QuestionBoard").focus()
+            await self.pilot.press(actions.by_id("board.filter").keys)
         await focus_row(self.pilot, self.app, key)
 
     async def press(self, action_id: str, key: str) -> None:

@@ -4,7 +4,8 @@ A ``Participant`` is one browser (its own cookie jar) speaking plain HTTP to a f
 fetches the page for a CSRF token, posts a question, says "me too", reads the list and its
 private page. ``FormServe`` runs ``facilitator form serve`` as a real process with its own
 data folder and port. ``until`` waits for a condition with a generous deadline (never a
-timed assertion).
+timed assertion). In Chromium (a Playwright page), ``ask_in_browser``, ``vote_in_browser``
+and ``page_text`` do the same as a participant would, and ``assert_accessible`` runs axe-core.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Fixtures of the end-to-end tests: a headless Chromium, two participants in it, and a
-``facilitator form serve`` of its own.
+"""Fixtures of the end-to-end tests: a headless Chromium, two participants in it, the form
+alone, and a ``facilitator form serve`` of its own.
 
 ``browser`` skips when Debian's chromium is missing (and fails when CI demands it, see
 ``tests/conftest.py``); ``participants`` are two browser contexts (own cookies, so two

@@ -139,8 +139,9 @@ async def run_console(
     config: str = "config",
 ) -> AsyncIterator[Console]:
     """A console on ``root`` (the sessions' data folder) under Pilot. The facilitator's hosts
-    the built-in form (``form``) in its event loop and is ready once the form serves and the
-    first push went through; a note-taker's joins the latest session."""
+    the built-in form (``form``) in its event loop, or follows the hosted form the agenda's
+    ``[questions]`` names, and is ready once the first push went through; a note-taker's
+    joins the latest session."""
     app = make_app(
         root,
         root.parent / config,
@@ -151,10 +152,12 @@ async def run_console(
         form=form,
     )
     try:
+        hosted = bool(app.session.agenda.questions.url)
         async with app.run_test(size=SIZE) as pilot:
             console = Console(app, pilot)
-            if form and role == "facilitator":
+            if role == "facilitator" and form and not hosted:
                 await until(lambda: bool(app.form_url), "the form to start")
+            if role == "facilitator" and (form or hosted):
                 await console.pushed()
             yield console
     finally:

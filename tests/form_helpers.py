@@ -187,6 +187,11 @@ async def vote_in_browser(page: Any, url: str, form_id: str) -> None:
     await page.wait_for_url("**/questions?voted=1*")
 
 
+async def shows(locator: Any, text: str) -> bool:
+    """Whether the element (a Playwright locator) shows ``text`` now; for ``until``."""
+    return text in await locator.inner_text()
+
+
 async def page_text(page: Any) -> str:
     """What the page shows now (not its markup: escaped text reads as typed)."""
     return str(await page.locator("body").inner_text())

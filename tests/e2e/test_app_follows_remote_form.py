@@ -17,7 +17,7 @@ import pytest
 
 from console.session.form_plan import TOKEN_ENV
 from tests.e2e.facilitator import agenda_file, run_console
-from tests.form_helpers import FormServe, ask_in_browser, page_text, until, vote_in_browser
+from tests.form_helpers import FormServe, ask_in_browser, page_text, shows, until, vote_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ async def test_the_console_follows_a_hosted_form_end_to_end(
         await fac.reply(key, ANSWER, public=True)
         await b.goto(url + "questions")
         item = b.locator(f"#q-{form_id}")
-        await until(lambda: _says(item, ANSWER), "the answer on B's list (live)")
+        await until(lambda: shows(item, ANSWER), "the answer on B's list (live)")
         assert "Now answering" in await item.inner_text()
         await a.goto(private_page)
         mine = await page_text(a)
@@ -71,7 +71,3 @@ async def test_the_console_follows_a_hosted_form_end_to_end(
     # The form's data stayed in its own folder; the console's session is elsewhere.
     assert (tmp_path / "hosted-form-data" / "intake" / "form.sqlite3").exists()
     assert not any((tmp_path / "console-data").rglob("form.sqlite3"))
-
-
-async def _says(locator: Any, text: str) -> bool:
-    return text in await locator.inner_text()

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.facilitator import agenda_file, run_console
-from tests.form_helpers import ask_in_browser, page_text, until
+from tests.form_helpers import ask_in_browser, page_text, shows, until
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ async def test_a_held_question_waits_in_the_held_view_and_never_reaches_b(
         await fac.press("board.live", plain)
         plain_item = b.locator(".q", has_text=PLAIN)
         await until(
-            lambda: _says(plain_item, "Now answering"), "B's list to show the question live"
+            lambda: shows(plain_item, "Now answering"), "B's list to show the question live"
         )
         await fac.pushed()
         await b.reload()
@@ -59,7 +59,3 @@ async def test_a_held_question_waits_in_the_held_view_and_never_reaches_b(
         await a.goto(url + "questions")
         shown_to_a = await page_text(a)
         assert HELD in shown_to_a and "Your questions" in shown_to_a
-
-
-async def _says(locator: Any, text: str) -> bool:
-    return text in await locator.inner_text()

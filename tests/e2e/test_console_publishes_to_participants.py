@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.facilitator import agenda_file, run_console
-from tests.form_helpers import ask_in_browser, page_text, until, vote_in_browser
+from tests.form_helpers import ask_in_browser, page_text, shows, until, vote_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ async def test_screened_publish_key_live_key_and_votes(
         assert fac.board.get(second).published and fac.board.get(second).status == "live"
         item = a.locator(f"#q-{form_id(second)}")
         await item.wait_for()
-        await until(lambda: _has(item, "Now answering"), "A's list to say it is being answered")
+        await until(lambda: shows(item, "Now answering"), "A's list to say it is being answered")
 
         await vote_in_browser(b, url, form_id(first))
         assert "You said: me too" in await page_text(b)
@@ -83,10 +83,6 @@ async def test_screened_publish_key_live_key_and_votes(
         await vote_in_browser(a, url, form_id(second))
         await until(lambda: fac.board.get(second).votes == 1, "A's vote on the board")
         assert fac.board.get(first).votes == 1
-
-
-async def _has(locator: Any, text: str) -> bool:
-    return text in await locator.inner_text()
 
 
 async def test_open_list_shows_at_once_and_the_hide_key_takes_it_off(

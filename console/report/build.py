@@ -228,6 +228,7 @@ def _question_row(
         duplicates=len(q.duplicates),
         carried_over=q.carried_over,
         starred=q.starred,
+        voters=tuple(sorted(q.voters)),
     )
 
 

@@ -65,6 +65,9 @@ class QuestionRow:
     duplicates: int
     carried_over: bool
     starred: bool
+    voters: tuple[str, ...] = ()
+    """The form's voter tokens behind ``votes``. Never rendered: a carry-over takes them to
+    the next session's form (``console.session.carry_over``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {

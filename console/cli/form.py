@@ -150,6 +150,8 @@ def _info_file(path: Path) -> FormInfo:
             host=str(raw["host"]) if raw.get("host") else None,
             ask_email=raw.get("ask_email", True) is not False,
             email_consent=str(raw["email_consent"]) if raw.get("email_consent") else None,
+            start=str(raw["start"]) if raw.get("start") else None,
+            timezone=str(raw["timezone"]) if raw.get("timezone") else None,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"cannot read the form's details from {path} ({exc})") from None

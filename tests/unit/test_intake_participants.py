@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from console.intake import FormInfo, IntakeConfig, IntakeServer
+from console.intake import FormInfo, IntakeConfig, IntakeServer, form_info_from_agenda
 from console.intake.visibility import held_matcher, is_held
 
 INFO = FormInfo(
@@ -415,6 +416,23 @@ async def test_language_from_query_cookie_or_accept_language(start: Start) -> No
     thanks = await b.ask("Pregunta en español", lang="es")
     assert "Gracias" in thanks
     assert (await console.by_text("Pregunta en español"))["language"] == "es"
+
+
+async def test_the_date_line_follows_the_pages_language(start: Start) -> None:
+    class Agenda:
+        title = "Office Hours"
+        scheduled_start = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
+        timezone = "America/New_York"
+
+    _, _console, participant = await start(form_info_from_agenda(Agenda()))
+    a = participant()
+    for path in ("?lang=es", "questions"):  # the choice is kept for the list too
+        _, page = await a.page(path)
+        assert "miércoles, 17 de diciembre de 2025, 15:30 EST" in page
+        assert "Wednesday" not in page
+    _, page = await a.page("questions?lang=en")
+    assert "Wednesday, December 17, 2025, 3:30 PM EST" in page
+    assert "miércoles" not in page
 
 
 def test_held_words_match_whole_words_only() -> None:

@@ -86,6 +86,4 @@ def voter_tokens(value: object) -> frozenset[str] | None:
     """Voter tokens from outside data: the valid ones, or ``None`` when it is not a list."""
     if not isinstance(value, list):
         return None
-    return frozenset(
-        v for v in value[:MAX_VOTERS] if isinstance(v, str) and VOTER_TOKEN.match(v)
-    )
+    return frozenset(v for v in value[:MAX_VOTERS] if isinstance(v, str) and VOTER_TOKEN.match(v))

@@ -396,6 +396,7 @@ class FormDB:
         version = self._version
         if self._snapshot is not None and self._snapshot[0] == version:
             return self._snapshot[1]
+
         def read(conn: sqlite3.Connection) -> Snapshot:
             snap = read_snapshot(conn)
             ids = (q.id for q in snap.questions)

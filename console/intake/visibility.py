@@ -215,9 +215,7 @@ def entry_for(
     if not public and not private:
         answers = ()
     name = q.name if (q.display_name and q.name) else None
-    return Entry(
-        q, state, answers, mine, q.id in voted, name, primary, public, snapshot.votes(q)
-    )
+    return Entry(q, state, answers, mine, q.id in voted, name, primary, public, snapshot.votes(q))
 
 
 _ORDER = {NOW: 0, WAITING: 1, FOLLOW_UP: 2, RECEIVED: 3, ANSWERED: 4}

@@ -27,6 +27,9 @@ from console.report.words import plural
 from console.store import Record, SessionFolder, SessionInfo, find_session
 
 CARRIED_ORIGIN = "carried"
+FORM_FOLDER = "intake"
+"""A session's own form folder (``console.session.form_host.INTAKE_FOLDER``; that module
+opens sessions, so it is not imported from here)."""
 
 
 def _carried_id(session_id: str, kind: str, item: str) -> str:
@@ -64,9 +67,8 @@ def share_form_secret(earlier: SessionFolder, folder: SessionFolder) -> bool:
     browser is the same participant in both sessions. True when it was copied.
     """
     from console.intake.tokens import copy_server_secret
-    from console.session.form_host import INTAKE_FOLDER
 
-    return copy_server_secret(earlier.path / INTAKE_FOLDER, folder.path / INTAKE_FOLDER)
+    return copy_server_secret(earlier.path / FORM_FOLDER, folder.path / FORM_FOLDER)
 
 
 def describe_carried(records: list[Record], earlier: str) -> str:

@@ -201,3 +201,18 @@ async def test_carried_voters_are_taken_over_the_api_and_bad_ones_refused(
     assert carried["votes"] == 3 and b_token in carried["voters"]
     _, page = await c.page("questions")
     assert figure(page, "carried-1") == 3
+
+
+def test_a_follow_up_form_takes_the_earlier_secret_but_never_replaces_one(
+    tmp_path: Path,
+) -> None:
+    from console.intake.tokens import SECRET_FILE, copy_server_secret, load_server_secret
+
+    earlier, later, own = tmp_path / "one", tmp_path / "two", tmp_path / "three"
+    assert copy_server_secret(earlier, later) is False  # nothing to copy yet
+    secret = load_server_secret(earlier)
+    assert copy_server_secret(earlier, later) is True
+    assert load_server_secret(later) == secret
+    assert oct((later / SECRET_FILE).stat().st_mode & 0o777) == "0o600"
+    mine = load_server_secret(own)
+    assert copy_server_secret(earlier, own) is False and load_server_secret(own) == mine

@@ -11,7 +11,7 @@ and provided by ``FacilitatorApp``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from console.session.feed_service import FeedService
     from console.session.form_sync import FormSync, FormTarget
     from console.session.live import LiveSession
+    from console.store import Record
 
 
 class FormHosting(App[None]):
@@ -48,6 +49,8 @@ class FormHosting(App[None]):
         def feed_service(self) -> FeedService: ...
 
         def copy_text(self, text: str, what: str = "Text") -> Any: ...
+
+        async def persist(self, records: Sequence[Record] | Record) -> bool: ...
 
     @work(exit_on_error=False, group="intake")
     async def start_form(self) -> None:
@@ -85,10 +88,19 @@ class FormHosting(App[None]):
         from console.session.form_sync import FormSync
 
         sync = FormSync(
-            self.session.board, target, now=self.now, on_board_change=self.session_changed
+            self.session.board,
+            target,
+            now=self.now,
+            on_board_change=self.session_changed,
+            save=self.save_form_votes,
         )
         self.form_syncs.append(sync)
         sync.start()
+
+    def save_form_votes(self, records: list[Record]) -> None:
+        """Keep the form's counts of typed-in questions in the session (the report and the
+        next carry-over read them), written like any decision."""
+        self.run_worker(self.persist(records), group="board-save", exit_on_error=False)
 
     def hosted_form_sync(self, config: SourceConfig) -> None:
         """A hosted ``form serve`` read with the ``intake`` preset gets the decisions too."""

@@ -152,6 +152,8 @@ def _info_file(path: Path) -> FormInfo:
             ask_email=raw.get("ask_email", True) is not False,
             email_consent=str(raw["email_consent"]) if raw.get("email_consent") else None,
             stops_after_session=raw.get("stops_after_session") is True,
+            start=str(raw["start"]) if raw.get("start") else None,
+            timezone=str(raw["timezone"]) if raw.get("timezone") else None,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"cannot read the form's details from {path} ({exc})") from None

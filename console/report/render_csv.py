@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from console.report.model import ReportData
+from console.report.model import QuestionRow, ReportData
 
 BOM = "\ufeff"
 TABLES: tuple[str, ...] = ("questions", "notes", "action_items")
@@ -41,6 +41,15 @@ def _csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return BOM + buffer.getvalue()
 
 
+def _answers_cell(q: QuestionRow) -> str:
+    """Each participant answer on a line of its own: "public · Dana · <time>: text"."""
+    return "\n".join(
+        f"{'public' if a.public else 'for the asker only'} · {a.author} · "
+        f"{a.answered_at or 'no time'}: {a.text}"
+        for a in q.participant_answers
+    )
+
+
 def render_csv(data: ReportData) -> dict[str, str]:
     """Table name -> CSV text (BOM included), in ``TABLES`` order."""
     names = ["asker", "email"] if data.with_names else []
@@ -61,6 +70,8 @@ def render_csv(data: ReportData) -> dict[str, str]:
         "duplicates",
         "carried_over",
         "starred",
+        "language",
+        "participant_answers",
     ]
     questions = _csv(
         q_headers,
@@ -82,6 +93,8 @@ def render_csv(data: ReportData) -> dict[str, str]:
                 q.duplicates,
                 q.carried_over,
                 q.starred,
+                q.language,
+                _answers_cell(q),
             ]
             for q in data.questions
         ),

@@ -4,11 +4,12 @@ what on the list, votes, the private page, languages, and hostile text shown esc
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 
-from console.intake import FormInfo
+from console.intake import FormInfo, form_info_from_agenda
 from console.intake.visibility import held_matcher, is_held
 from tests.unit.intake_clients import Start
 
@@ -312,6 +313,23 @@ async def test_a_console_s_own_form_says_until_when_the_private_link_works(start
     await b.page("?lang=es")
     thanks = await b.ask("Pregunta en el formulario de la consola", lang="es")
     assert "Este enlace funciona hasta que los organizadores detengan" in thanks
+
+
+async def test_the_date_line_follows_the_pages_language(start: Start) -> None:
+    class Agenda:
+        title = "Office Hours"
+        scheduled_start = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
+        timezone = "America/New_York"
+
+    _, _console, participant = await start(form_info_from_agenda(Agenda()))
+    a = participant()
+    for path in ("?lang=es", "questions"):  # the choice is kept for the list too
+        _, page = await a.page(path)
+        assert "miércoles, 17 de diciembre de 2025, 15:30 EST" in page
+        assert "Wednesday" not in page
+    _, page = await a.page("questions?lang=en")
+    assert "Wednesday, December 17, 2025, 3:30 PM EST" in page
+    assert "miércoles" not in page
 
 
 def test_held_words_match_whole_words_only() -> None:

@@ -108,7 +108,8 @@ async def ask_in_chromium(url: str, text: str) -> str:
     """A participant's browser: the form, the question, the thank-you page's private link."""
     from playwright.async_api import async_playwright
 
-    from tests.e2e.test_intake_browser import CHROMIUM, assert_accessible
+    from tests.conftest import CHROMIUM
+    from tests.form_helpers import assert_accessible
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

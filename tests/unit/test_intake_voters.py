@@ -16,7 +16,7 @@ from console.intake import IntakeConfig, IntakeServer
 from console.intake.formdb import DecisionBatch, FormDB
 from console.intake.voters import voter_token
 from tests.unit.test_intake_formdb import fields
-from tests.unit.test_intake_participants import INFO, Console, Participant
+from tests.unit.intake_clients import INFO, Console, Participant
 
 KEY = b"k" * 32
 WHEN = "2025-12-17T20:41:07.512+00:00"

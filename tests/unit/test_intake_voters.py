@@ -15,8 +15,8 @@ import pytest
 from console.intake import IntakeConfig, IntakeServer
 from console.intake.formdb import DecisionBatch, FormDB
 from console.intake.voters import voter_token
-from tests.unit.test_intake_formdb import fields
 from tests.unit.intake_clients import INFO, Console, Participant
+from tests.unit.test_intake_formdb import fields
 
 KEY = b"k" * 32
 WHEN = "2025-12-17T20:41:07.512+00:00"

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 
 import docx
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml.parser import parse_xml
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-TEXT_WIDTH = 9360
-"""Twips between the template's margins (US Letter, one inch each side)."""
+TEXT_WIDTH = 8640
+"""Twips between the template's margins (US Letter, 1.25 inches each side)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
@@ -110,20 +110,26 @@ def table(
     )
 
 
+def stamp_of(iso: str) -> datetime:
+    """The document's date from the report's ISO time (the epoch if it does not read)."""
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        return datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def document(
     body: Sequence[str], *, title: str, subject: str, author: str, when: datetime
 ) -> bytes:
     """The DOCX file: the template's styles and page, ``body`` as its content, and document
     properties that say only what is given (the template's "python-docx" author goes)."""
     doc = docx.Document()
-    element = doc.element.body
-    fragment = parse_xml(f'<w:body xmlns:w="{W_NS}">{"".join(body)}</w:body>')
-    section = element.sectPr
-    for child in list(fragment):
-        if section is not None:
-            section.addprevious(child)
-        else:
-            element.append(child)
+    part = doc.part
+    template = serialize_part_xml(part.element)
+    at = template.index(b"<w:body>") + len(b"<w:body>")  # before the template's page settings
+    # The whole document.xml parsed once and put in place: moving 15,000 paragraphs into the
+    # template's tree (lxml re-homes every node) took seconds, one by one a minute.
+    part._element = parse_xml(template[:at] + "".join(body).encode("utf-8") + template[at:])
     props = doc.core_properties
     props.title = title
     props.subject = subject
@@ -131,8 +137,9 @@ def document(
     props.last_modified_by = author
     props.comments = ""
     props.language = "en-US"
-    props.created = when
-    props.modified = when
+    stamp = when.astimezone(UTC) if when.tzinfo else when  # the file keeps UTC, marked Z
+    props.created = stamp
+    props.modified = stamp
     props.revision = 1
     out = BytesIO()
     doc.save(out)

@@ -67,7 +67,7 @@ def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
 
 def _opening(tokens: Sequence[Token], idx: int) -> tuple[Token, str]:
     """The ``link_open`` a ``link_close`` ends, and the text between them."""
-    depth, texts = 0, []
+    depth, texts = 0, list[str]()
     for j in range(idx - 1, -1, -1):
         token = tokens[j]
         if token.type == "link_close":

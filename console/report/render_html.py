@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from html import escape
@@ -66,6 +67,8 @@ ul.items li { margin-bottom: .6rem; }
 .pad { border: 1px solid #c8c8c8; padding: 0 .75rem; margin: 0; overflow-wrap: anywhere; }
 .pad pre { white-space: pre-wrap; }
 ul.glance { columns: 2; padding-left: 1.2rem; }
+article.qa { border-top: 1px solid #c8c8c8; padding: .25rem 0 .5rem; }
+article.qa h3 { overflow-wrap: anywhere; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
   h2 { break-after: avoid; }
@@ -138,6 +141,11 @@ def _lines(text: str) -> Markup:
     if "\n" not in text:
         return escape_markup(text)
     return Markup("<br>").join(escape_markup(line) for line in text.split("\n"))
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Text split where a blank line is (an answer written in paragraphs)."""
+    return [p.strip("\n") for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
 def _question_bits(q: QuestionRow) -> str:
@@ -217,6 +225,7 @@ def environment() -> jinja2.Environment:
     # through the context's call machinery (a third of the time of a 10,000-question page).
     env.filters.update(
         lines=_lines,
+        paragraphs=_paragraphs,
         notes=notes_html,
         tags=_tags,
         question_items=_question_items,

@@ -3,14 +3,18 @@
 Each format is built from the session folder and rendered (the whole path of
 ``facilitator export``); prints the median of a few runs per format, wall clock and the
 process's CPU time (on a shared machine the wall clock also counts the time others had the
-cores; CPU time compares runs made under different loads). Target: < 1 s each.
-Run: ``uv run python bench/report_export.py``
+cores; CPU time compares runs made under different loads). Target: < 1 s each; DOCX and
+the public-records packet (``export --packet``: DOCX, HTML, CSV, decisions, agenda, manifest)
+at most 3x the Markdown export of the same run.
+Run: ``uv run python bench/report_export.py`` (``--quick``: two runs per format)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -24,10 +28,12 @@ from console.board.moderation import STATUSES, Moderation
 from console.feeds.cache import save_feed
 from console.feeds.model import FeedQuestion
 from console.report.build import build_report
+from console.report.packet import write_packet
 from console.report.write import write_report
 from console.store import SessionFolder
 from console.store.records import Record
 from console.store.session_info import FEED_CACHE_FILE
+from console.system.retention import Retention
 from tests.data.report.fixture_session import (
     FACILITATOR,
     NOTE_TAKER,
@@ -100,7 +106,28 @@ def _load() -> str:
     return f"load average: {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
+def export_packet(folder: SessionFolder, out: Path, now: datetime) -> int:
+    """What ``facilitator export --packet`` does: one build (dismissed included), the records
+    read again for the decisions, every file written and hashed; returns the questions."""
+    shutil.rmtree(out, ignore_errors=True)
+    data = build_report(folder, now=now, include_dismissed=True)
+    records, _warnings = folder.read_all()
+    write_packet(
+        folder,
+        out,
+        data=data,
+        records=records.values(),
+        retention=Retention("Bench records", 3),
+        data_root=None,
+        now=now,
+    )
+    return len(data.questions)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="two runs per format, not five")
+    runs = 2 if parser.parse_args().quick else RUNS
     print(
         f"machine: {platform.machine()} {platform.processor() or ''} "
         f"{os.cpu_count()} cpus, Python {platform.python_version()}, {platform.system()}"
@@ -111,19 +138,28 @@ def main() -> None:
         os.chdir(root)
         folder = make_big(root)
         now = datetime(2025, 12, 17, 23, 0, tzinfo=UTC)
-        for fmt in ("md", "html", "csv", "json"):
+        medians: dict[str, float] = {}
+        for fmt in ("md", "html", "csv", "json", "docx", "packet"):
             times, cpu = [], []
-            for run in range(RUNS):
+            for run in range(runs):
                 start, start_cpu = time.perf_counter(), time.process_time()
-                data = build_report(folder, now=now)
-                write_report(data, fmt, root / "out" / f"r{run}.{fmt}")
+                if fmt == "packet":
+                    count = export_packet(folder, root / "out" / f"packet{run}", now)
+                else:
+                    data = build_report(folder, now=now)
+                    write_report(data, fmt, root / "out" / f"r{run}.{fmt}")
+                    count = len(data.questions)
                 times.append(time.perf_counter() - start)
                 cpu.append(time.process_time() - start_cpu)
+            medians[fmt] = statistics.median(cpu)
             print(
-                f"{fmt:>4}: median {statistics.median(times):.3f} s over {RUNS} runs "
-                f"(CPU {statistics.median(cpu):.3f} s; {len(data.questions):,} questions, "
-                f"{len(data.notes):,} notes; budget 2 s)"
+                f"{fmt:>6}: median {statistics.median(times):.3f} s over {runs} runs "
+                f"(CPU {statistics.median(cpu):.3f} s; {count:,} questions, "
+                f"{NOTES:,} notes; budget 2 s)"
             )
+        for fmt in ("docx", "packet"):
+            ratio = medians[fmt] / medians["md"]
+            print(f"{fmt:>6}: {ratio:.1f}x the Markdown export's CPU time (budget 3x)")
         print(_load())
 
 

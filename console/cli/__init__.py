@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from console import __version__
 
-COMMAND_MODULES = ("run", "agenda", "sessions", "feed", "form", "export", "purge")
+COMMAND_MODULES = ("run", "agenda", "sessions", "feed", "form", "export", "purge", "verify")
 
 
 def build_parser() -> argparse.ArgumentParser:

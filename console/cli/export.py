@@ -7,15 +7,17 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from console.cli import export_documents
 from console.system.paths import data_dir
 
-FORMATS = ("md", "html", "csv", "json")
+FORMATS = ("md", "html", "csv", "json", "docx")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
-        help="write the follow-up report (md, html, csv, json) or a series summary",
+        help="write the follow-up report (md, html, csv, json, docx), the FAQ, a records "
+        "packet, or a series summary",
         description=(
             "Write a session's follow-up report. Askers' names and emails are left out "
             "unless --with-names is given: the report is meant to be shared."
@@ -55,6 +57,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="include askers' names and emails (keep such a report internal)",
     )
+    export_documents.add_arguments(p)
     p.set_defaults(handler=run)
 
 
@@ -73,10 +76,16 @@ def run(args: argparse.Namespace) -> int:
         return _fail(
             "give a SESSION (id, 'latest' or a folder) or --series NAME, not both and not neither"
         )
-    if args.format == "csv" and args.out == "-":
+    if export_documents.wanted(args):
+        problem = export_documents.check(args)
+        if problem:
+            return _fail(problem, 2)
+    elif args.format == "csv" and args.out == "-":
         return _fail("csv writes three tables: give --out a folder or a NAME.csv file", 2)
+    elif args.format == "docx" and args.out == "-":
+        return _fail("a DOCX file needs --out FILE.docx", 2)
     if args.series:
-        if args.merge or args.format == "csv":
+        if args.merge or args.format in ("csv", "docx"):
             return _fail("--series takes --format md, html or json, and no --merge", 2)
         return _series(root, args.series, args.format, args.out, now)
     try:
@@ -84,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
         extra = load_copied([Path(p).expanduser() for p in args.merge])
     except (StoreError, MergeError) as exc:
         return _fail(str(exc))
+    if export_documents.wanted(args):
+        return export_documents.run(args, folder, extra, root, now)
     from console.report.build import build_report
     from console.report.write import render, write_report
 

@@ -24,6 +24,7 @@ from babel.messages.pofile import read_po
 
 from console.intake.security import security_headers, style_hash
 from console.intake.wording import Numbered, number
+from console.text import templates
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -131,16 +132,8 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 @cache
 def environment(lang: str) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     catalog = translations(lang)
-    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+    env = templates.environment(TEMPLATES, catalog)
     # ``_()`` of the i18n extension marks its result safe (fine for literals in templates);
     # a message that comes from code goes through ``t()``, whose result is escaped as usual.
     env.globals["t"] = lambda message: translate(catalog, lang, message)

@@ -2,7 +2,10 @@
 
 - build: the folder (records, feed cache, agenda, clock log) to ``ReportData``
 - model: the report as plain data; names, words: what every format says alike
-- render_markdown, render_html, render_csv, render_json (with ``report.schema.json``)
+- render_markdown, render_html (``templates/``), render_csv, render_json (with
+  ``report.schema.json``), render_docx (over ``docx_xml``); notes_markdown: a notepad's
+  Markdown made safe for HTML and DOCX
+- faq, render_faq: the publishable questions and answers; packet: the public-records packet
 - redact: askers left out unless asked for; merge: files copied from other machines
 - series: every session of a recurring series; write: the rendered report to a file
 - quiet_gc: the collector held off while a large report is built

@@ -16,8 +16,10 @@ from console.report.render_json import render_json
 from console.report.render_markdown import render_markdown
 from console.store import atomic_write_bytes
 
-FORMATS: tuple[str, ...] = ("md", "html", "csv", "json")
-EXTENSIONS = {"md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}
+FORMATS: tuple[str, ...] = ("md", "html", "csv", "json", "docx")
+EXTENSIONS = {"md": ".md", "html": ".html", "csv": ".csv", "json": ".json", "docx": ".docx"}
+BINARY_FORMATS = ("docx",)
+"""Formats that are files, not text: written to a file only, never to the terminal."""
 
 
 @collector_paused()
@@ -30,6 +32,16 @@ def render(data: ReportData, fmt: str) -> str:
     if fmt == "json":
         return render_json(data)
     raise ValueError(f"format must be one of md, html, json here, not {fmt!r}")
+
+
+@collector_paused()
+def render_bytes(data: ReportData, fmt: str) -> bytes:
+    """The file's bytes for any format but CSV (DOCX is a zip; the others UTF-8 text)."""
+    if fmt == "docx":
+        from console.report.render_docx import render_docx
+
+        return render_docx(data)
+    return render(data, fmt).encode("utf-8")
 
 
 def csv_paths(out: Path) -> dict[str, Path]:
@@ -51,7 +63,7 @@ def write_report(data: ReportData, fmt: str, out: Path) -> list[Path]:
             atomic_write_bytes(path, tables[name].encode("utf-8"))
         return list(targets.values())
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(out, render(data, fmt).encode("utf-8"))
+    atomic_write_bytes(out, render_bytes(data, fmt))
     return [out]
 
 

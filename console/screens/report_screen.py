@@ -31,7 +31,13 @@ PREVIEW_LIMIT = 25
 FULL_COPY_ITEMS = 300
 """Above this many questions + notes, "copy" takes the summary (the file has the rest)."""
 
-FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "csv": "CSV (3 tables)", "json": "JSON"}
+FORMAT_LABELS = {
+    "md": "Markdown",
+    "html": "HTML",
+    "csv": "CSV (3 tables)",
+    "json": "JSON",
+    "docx": "Word (DOCX)",
+}
 
 
 class ReportScreen(Screen[None]):

@@ -28,6 +28,11 @@ EXAMPLE_CONFIG = """\
 # previous = "p,left"
 # extend = "plus,equals_sign"
 # shorten = "minus"
+
+# The retention rule a public-records packet (facilitator export --packet) is stamped with.
+[records]
+# retention_category = "Public meeting records"
+# retention_years = 3        # or "permanent"
 """
 
 

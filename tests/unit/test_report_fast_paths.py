@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import escape as escape_markup
 
 from console.agenda.load import load_agenda
 from console.agenda.model import Agenda
 from console.report.names import Names
 from console.report.render_csv import safe_cell
-from console.report.render_html import _multiline, _tags, h, table
+from console.report.render_html import _lines, _tags, h, table
 from console.report.render_json import _dump
 from console.report.render_markdown import _LINKISH, _LIST_NUMBER, MD_SPECIAL, ZWSP, md_text
 from console.report.words import hhmm
@@ -147,8 +148,8 @@ def test_table_rows_keep_braces_and_align_numbers() -> None:
 
 
 @given(TRICKY)
-def test_multiline_escapes_each_line(raw: str) -> None:
-    assert _multiline(raw) == "<br>".join(h(line) for line in raw.split("\n"))
+def test_lines_escape_each_line(raw: str) -> None:
+    assert _lines(raw) == "<br>".join(escape_markup(line) for line in raw.split("\n"))
 
 
 def test_tags_escape_and_differ_per_theme_set() -> None:

@@ -8,12 +8,14 @@ machines are folded in with ``console.store.records.merge`` before anything is r
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from console.agenda.errors import AgendaError
 from console.agenda.load import load_agenda, resolve_agenda
 from console.agenda.model import Agenda
+from console.board.decisions import answered_at, live_windows
 from console.board.feeds import unpack
 from console.board.model import Board, Question
 from console.clock.plan import CLOCK_ID, CLOCK_KIND, planned_segments
@@ -21,6 +23,8 @@ from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import FeedCache, FeedCacheError
 from console.notes.notebook import KINDS, Note, NoteBook
 from console.report.model import (
+    AnswerRow,
+    DecisionRow,
     NotepadRow,
     NoteRow,
     QuestionRow,
@@ -83,6 +87,13 @@ def build_report(
     theme_ids = names.theme_ids
 
     segments, planned_for = _segment_rows(agenda, values, now, zone, all_warnings)
+    notebook = NoteBook("report", lambda: now, theme_ids)
+    notebook.load(values)
+    taken = notebook.notes()
+    notes_on: dict[str, list[str]] = {}
+    for note in taken:
+        if note.question_key is not None:
+            notes_on.setdefault(note.question_key, []).append(note.id)
     questions = _question_rows(
         folder.path,
         values,
@@ -93,11 +104,10 @@ def build_report(
         names,
         zone,
         all_warnings,
+        notes_on,
     )
     board_counts = questions[1]
-    notebook = NoteBook("report", lambda: now, theme_ids)
-    notebook.load(values)
-    notes = tuple(_note_row(n, records.get(("note", n.id)), names, zone) for n in notebook.notes())
+    notes = tuple(_note_row(n, records.get(("note", n.id)), names, zone) for n in taken)
     notepads = _notepads(notebook, values, names)
     rows = questions[0]
     counts = _counts(board_counts, rows, notes, include_dismissed)
@@ -174,6 +184,7 @@ def _question_rows(
     names: Names,
     zone: tzinfo,
     warnings: list[str],
+    notes_on: dict[str, list[str]],
 ) -> tuple[tuple[QuestionRow, ...], dict[str, int]]:
     board = Board("report", lambda: now, role="facilitator", themes=theme_ids or None)
     board.load(records)
@@ -193,9 +204,60 @@ def _question_rows(
     if not include_dismissed:
         views = [q for q in views if q.status != "dismissed"]
     rows = tuple(
-        _question_row(number, q, with_names, names, zone) for number, q in enumerate(views, 1)
+        _with_record(
+            _question_row(number, q, with_names, names, zone), board, q, zone, notes_on, with_names
+        )
+        for number, q in enumerate(views, 1)
     )
     return rows, board.counts()
+
+
+def _with_record(
+    row: QuestionRow,
+    board: Board,
+    q: Question,
+    zone: tzinfo,
+    notes_on: dict[str, list[str]],
+    with_names: bool,
+) -> QuestionRow:
+    """The row with what else the session kept about the question: when it was live and
+    answered, its decisions, the notes taken on it, and its answers for the participants
+    (those for the asker alone only with names, as the asker is)."""
+    history = board.history(q.key)
+    answers = tuple(
+        AnswerRow(
+            text=clean_text(a.text),
+            public=a.public,
+            author=clean_text(a.author, single_line=True),
+            answered_at=_iso(a.answered_at, zone),
+        )
+        for a in q.participant_answers
+        if a.public or with_names
+    )
+    if not (history or answers or q.key in notes_on):
+        return row
+    answered = answered_at(history)
+    return replace(
+        row,
+        live_windows=tuple(
+            (_iso(start, zone) or "", _iso(end, zone)) for start, end in live_windows(history)
+        ),
+        answered_at=_iso(answered, zone),
+        decisions=tuple(
+            DecisionRow(
+                event=d.event,
+                at=_iso(d.at, zone) or "",
+                by=clean_text(d.by, single_line=True),
+                role=d.role,
+                status_from=d.status_from,
+                status_to=d.status_to,
+                merged_into=d.merged_into,
+            )
+            for d in history
+        ),
+        note_ids=tuple(notes_on.get(q.key, ())),
+        participant_answers=answers,
+    )
 
 
 def _arrival(q: Question) -> tuple[bool, float, str]:

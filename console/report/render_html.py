@@ -19,10 +19,12 @@ from console.report.words import (
     PURGED_WORDS,
     hhmm,
     minutes,
+    note_words,
     over_under,
     planned_words,
     plural,
     status_word,
+    times_words,
 )
 
 STYLE = """
@@ -44,6 +46,8 @@ th { background: #e8eef7; white-space: nowrap; overflow-wrap: normal; }
 td.num { text-align: right; white-space: nowrap; }
 ul.items { padding-left: 1.2rem; }
 ul.items li { margin-bottom: .6rem; }
+ul.notes { padding-left: 1.2rem; margin: .2rem 0 0; }
+ul.notes li { margin-bottom: .1rem; }
 .muted { color: #4a4a4a; }
 .tag { display: inline-block; border: 1px solid #2b4c7e; color: #1d3557; border-radius: .3rem;
   padding: 0 .3rem; font-size: .85rem; margin-right: .2rem; }
@@ -125,7 +129,9 @@ def _tags(themes: tuple[str, ...]) -> str:
     return "".join(f'<span class="tag">{h(t)}</span>' for t in themes)
 
 
-def _question_item(q: QuestionRow) -> str:
+def _question_item(q: QuestionRow, notes: Sequence[NoteRow] = ()) -> str:
+    """One question with what the session kept about it: its times, its internal answer
+    note, its answers for the participants and the notes taken on it."""
     bits = [plural(q.votes, "vote")]
     if q.asker:
         bits.append(f"asked by {q.asker}" + (f" ({q.email})" if q.email else ""))
@@ -135,8 +141,20 @@ def _question_item(q: QuestionRow) -> str:
         f"<li><strong>Q{q.number}</strong> {_multiline(q.text)}<br>"
         f'<span class="muted">{h("; ".join(bits))}</span> {_tags(q.themes)}'
     )
+    times = times_words(q.live_windows, q.answered_at)
+    if times:
+        out += f'<br><span class="muted">Times: {h(times)}</span>'
     if q.answer_note:
         out += f'<p class="answer">Answer: {_multiline(q.answer_note)}</p>'
+    for a in q.participant_answers:
+        who = f"{'public' if a.public else 'to the asker only'}, by {a.author}"
+        out += f'<p class="answer">Answer for the participants ({h(who)}): {_multiline(a.text)}</p>'
+    if notes:
+        out += '<ul class="notes">'
+        for n in notes:
+            words = note_words(n.kind, n.author, n.owner, n.due, n.done)
+            out += f'<li>Note: {_multiline(n.text)} <span class="muted">({h(words)})</span></li>'
+        out += "</ul>"
     return out + "</li>"
 
 
@@ -235,7 +253,12 @@ def render_html(data: ReportData) -> str:
     body.append("</section>")
 
     body += ['<section aria-labelledby="answered">', '<h2 id="answered">Questions answered</h2>']
-    body += _list([_question_item(q) for q in data.answered])
+    notes_on = data.notes_by_question()
+
+    def question(q: QuestionRow) -> str:
+        return _question_item(q, notes_on.get(q.key, ()))
+
+    body += _list([question(q) for q in data.answered])
     body.append("</section>")
 
     follow = data.follow_up
@@ -244,16 +267,16 @@ def render_html(data: ReportData) -> str:
         '<h2 id="follow">Questions to follow up</h2>',
         "<h3>Deferred</h3>",
     ]
-    body += _list([_question_item(q) for q in follow if q.status == "deferred"])
+    body += _list([question(q) for q in follow if q.status == "deferred"])
     body.append("<h3>Never reached</h3>")
-    body += _list([_question_item(q) for q in follow if q.status != "deferred"])
+    body += _list([question(q) for q in follow if q.status != "deferred"])
     body.append("</section>")
     if data.include_dismissed:
         body += [
             '<section aria-labelledby="dismissed">',
             '<h2 id="dismissed">Dismissed questions</h2>',
         ]
-        body += _list([_question_item(q) for q in data.dismissed])
+        body += _list([question(q) for q in data.dismissed])
         body.append("</section>")
 
     body += ['<section aria-labelledby="concerns">', '<h2 id="concerns">Concerns by theme</h2>']

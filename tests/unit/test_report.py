@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 
 from console.report.build import build_report
-from console.report.model import ReportData
+from console.report.model import SCHEMA_VERSION, ReportData
 from console.report.render_csv import BOM, render_csv, safe_cell
 from console.report.render_html import render_html
 from console.report.render_json import render_json, report_schema
@@ -102,7 +102,7 @@ def test_json_validates_against_schema(folder: SessionFolder) -> None:
     for options in ({}, {"include_dismissed": True, "with_names": True}):
         doc = json.loads(render_json(_report(folder, **options)))
         jsonschema.validate(doc, report_schema(), cls=jsonschema.Draft202012Validator)
-        assert doc["schema_version"] == 1
+        assert doc["schema_version"] == SCHEMA_VERSION == 2
 
 
 def test_schema_rejects_a_broken_report(folder: SessionFolder) -> None:

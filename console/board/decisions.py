@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from console.board.moderation import STATUSES, Moderation
@@ -81,10 +82,6 @@ class Decision:
     def words(self) -> str:
         return EVENTS.get(self.event, self.event)
 
-    @property
-    def order(self) -> tuple[datetime, str, int, str]:
-        return (self.at, self.by, self.number, self.id)
-
     def to_data(self) -> dict[str, Any]:
         return {
             "question_key": self.question_key,
@@ -126,6 +123,10 @@ class Decision:
         )
 
 
+in_order = attrgetter("at", "by", "number", "id")
+"""The log's order: time, then author and their entry's number (for entries of one instant)."""
+
+
 def events(old: Moderation, new: Moderation) -> list[tuple[str, dict[str, Any]]]:
     """The log events of one change of a question's decision, with their fields.
 
@@ -157,7 +158,7 @@ def live_windows(log: Iterable[Decision]) -> list[Window]:
     than once; one still live when the log ends has an open window (``None``)."""
     windows: list[Window] = []
     start: datetime | None = None
-    for entry in sorted(log, key=lambda d: d.order):
+    for entry in sorted(log, key=in_order):
         if entry.status_to == "live" and start is None:
             start = entry.at
         elif entry.status_from == "live" and entry.status_to != "live" and start is not None:
@@ -196,12 +197,12 @@ class DecisionLog:
 
     def of(self, key: str) -> list[Decision]:
         """One question's entries, oldest first."""
-        return sorted(self._of.get(key, {}).values(), key=lambda d: d.order)
+        return sorted(self._of.get(key, {}).values(), key=in_order)
 
     def all(self) -> list[Decision]:
         """Every entry of the session, oldest first."""
         every = [d for mine in self._of.values() for d in mine.values()]
-        return sorted(every, key=lambda d: d.order)
+        return sorted(every, key=in_order)
 
     def keys(self) -> list[str]:
         return list(self._of)

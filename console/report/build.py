@@ -8,9 +8,10 @@ machines are folded in with ``console.store.records.merge`` before anything is r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from console.agenda.errors import AgendaError
 from console.agenda.load import load_agenda, resolve_agenda
@@ -204,60 +205,60 @@ def _question_rows(
     if not include_dismissed:
         views = [q for q in views if q.status != "dismissed"]
     rows = tuple(
-        _with_record(
-            _question_row(number, q, with_names, names, zone), board, q, zone, notes_on, with_names
+        _question_row(
+            number, q, with_names, names, zone, _record(board, q, zone, notes_on, with_names)
         )
         for number, q in enumerate(views, 1)
     )
     return rows, board.counts()
 
 
-def _with_record(
-    row: QuestionRow,
-    board: Board,
-    q: Question,
-    zone: tzinfo,
-    notes_on: dict[str, list[str]],
-    with_names: bool,
-) -> QuestionRow:
-    """The row with what else the session kept about the question: when it was live and
-    answered, its decisions, the notes taken on it, and its answers for the participants
-    (those for the asker alone only with names, as the asker is)."""
+@lru_cache(maxsize=256)
+def _staff_name(name: str) -> str:
+    """A console author's name made safe once (a session has a handful, logged thousands of
+    times)."""
+    return clean_text(name, single_line=True)
+
+
+def _record(
+    board: Board, q: Question, zone: tzinfo, notes_on: dict[str, list[str]], with_names: bool
+) -> dict[str, Any]:
+    """What else the session kept about the question, as ``QuestionRow`` fields: when it was
+    live and answered, its decisions, the notes taken on it, and its answers for the
+    participants (those for the asker alone only with names, as the asker is)."""
     history = board.history(q.key)
     answers = tuple(
         AnswerRow(
             text=clean_text(a.text),
             public=a.public,
-            author=clean_text(a.author, single_line=True),
+            author=_staff_name(a.author),
             answered_at=_iso(a.answered_at, zone),
         )
         for a in q.participant_answers
         if a.public or with_names
     )
     if not (history or answers or q.key in notes_on):
-        return row
-    answered = answered_at(history)
-    return replace(
-        row,
-        live_windows=tuple(
+        return {}
+    return {
+        "live_windows": tuple(
             (_iso(start, zone) or "", _iso(end, zone)) for start, end in live_windows(history)
         ),
-        answered_at=_iso(answered, zone),
-        decisions=tuple(
+        "answered_at": _iso(answered_at(history), zone),
+        "decisions": tuple(
             DecisionRow(
-                event=d.event,
-                at=_iso(d.at, zone) or "",
-                by=clean_text(d.by, single_line=True),
-                role=d.role,
-                status_from=d.status_from,
-                status_to=d.status_to,
-                merged_into=d.merged_into,
+                d.event,
+                _iso(d.at, zone) or "",
+                _staff_name(d.by),
+                d.role,
+                d.status_from,
+                d.status_to,
+                d.merged_into,
             )
             for d in history
         ),
-        note_ids=tuple(notes_on.get(q.key, ())),
-        participant_answers=answers,
-    )
+        "note_ids": tuple(notes_on.get(q.key, ())),
+        "participant_answers": answers,
+    }
 
 
 def _arrival(q: Question) -> tuple[bool, float, str]:
@@ -266,7 +267,12 @@ def _arrival(q: Question) -> tuple[bool, float, str]:
 
 
 def _question_row(
-    number: int, q: Question, with_names: bool, names: Names, zone: tzinfo
+    number: int,
+    q: Question,
+    with_names: bool,
+    names: Names,
+    zone: tzinfo,
+    record: dict[str, Any],
 ) -> QuestionRow:
     asker, email = asker_fields(q, with_names)
     # The facilitator's themes, else the one the participant picked on the form (its topic).
@@ -290,6 +296,7 @@ def _question_row(
         duplicates=len(q.duplicates),
         carried_over=q.carried_over,
         starred=q.starred,
+        **record,
     )
 
 

@@ -180,18 +180,22 @@ class DecisionLog:
 
     def __init__(self) -> None:
         self._of: dict[str, dict[str, Decision]] = {}
+        self._seen: set[str] = set()
         self._numbers: dict[str, int] = {}
         """Per author: the highest entry number seen (the next entry gets the one after)."""
 
     def take(self, record: Record) -> str | None:
-        """Keep a ``decision`` record; the question key it is about, None if nothing new."""
+        """Keep a ``decision`` record; the question key it is about, None if nothing new.
+
+        An entry already held is passed over before it is parsed: a reader console gets the
+        facilitator's whole file again at every change of it."""
+        if record.id in self._seen:
+            return None
         entry = Decision.from_record(record)
         if entry is None:
             return None
-        mine = self._of.setdefault(entry.question_key, {})
-        if entry.id in mine:
-            return None
-        mine[entry.id] = entry
+        self._seen.add(record.id)
+        self._of.setdefault(entry.question_key, {})[entry.id] = entry
         self._numbers[entry.by] = max(self._numbers.get(entry.by, 0), entry.number)
         return entry.question_key
 

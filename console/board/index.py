@@ -11,15 +11,17 @@ answers there, one object for callers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import compress
 from operator import attrgetter, is_not
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from console.board.answers import ANSWER_KIND
 from console.board.answers import from_record as answer_from_record
+from console.board.decisions import DECISION_KIND, Decision, DecisionLog, Window, live_windows
 from console.board.moderation import Moderation, text_hash
 from console.board.question import FORM_VOTES_KIND, MANUAL, question_key
 from console.board.views import UNDECIDED, BoardViews
@@ -29,6 +31,27 @@ from console.store import Record, wins
 _KINDS = ("question", "moderation", ANSWER_KIND, FORM_VOTES_KIND)
 
 _source_id = attrgetter("source_id")
+
+P = ParamSpec("P")
+B = TypeVar("B", bound="BoardIndex")
+
+
+def logged(
+    action: Callable[Concatenate[B, P], list[Record]],
+) -> Callable[Concatenate[B, P], list[Record]]:
+    """A moderation action whose records carry their decision-log entries along (the same
+    batch, so the same journal line: logged and decided, or neither)."""
+
+    @functools.wraps(action)
+    def run(self: B, /, *args: P.args, **kwargs: P.kwargs) -> list[Record]:
+        outer, self._logging = self._logging, []
+        try:
+            out = action(self, *args, **kwargs)
+            return [*out, *self._logging]
+        finally:
+            self._logging = outer
+
+    return run
 
 
 class BoardIndex(BoardViews):
@@ -51,6 +74,10 @@ class BoardIndex(BoardViews):
         self._themes = frozenset(themes) if themes is not None else None
         self._by_source: dict[str, dict[str, FeedQuestion]] = {}
         """Per source label: its questions by the source's own id (what the last poll held)."""
+        self.log = DecisionLog()
+        """Every question's decision history (console/board/decisions.py)."""
+        self._logging: list[Record] | None = None
+        """While a ``logged`` action runs: the log entries its decisions wrote."""
 
     # ----------------------------------------------------------------- inputs
     def load(self, records: Iterable[Record]) -> None:
@@ -139,8 +166,21 @@ class BoardIndex(BoardViews):
         that the board keeps (see ``update_feed``)."""
         return tuple(self._by_source.get(source_label, {}).values())
 
+    def history(self, key: str) -> list[Decision]:
+        """The question's decision log, oldest first (who decided what, and when)."""
+        return self.log.of(key)
+
+    def live_windows(self, key: str) -> list[Window]:
+        """When the question was live: (from, until), until None while it still is."""
+        return live_windows(self.log.of(key))
+
     # -------------------------------------------------------------- internals
     def _apply(self, record: Record) -> None:
+        if record.kind == DECISION_KIND:
+            key = self.log.take(record)
+            if key is not None:
+                self.version += 1
+            return
         if record.kind not in _KINDS:
             return
         have = self._records.get(record.key)
@@ -240,6 +280,7 @@ class BoardIndex(BoardViews):
 
     def _write(self, key: str, mod: Moderation) -> Record:
         have = self._records.get(("moderation", key))
+        old = self._mod.get(key) or UNDECIDED
         data = mod.to_data()
         stamp = self._stamp()
         if have is None:
@@ -247,6 +288,10 @@ class BoardIndex(BoardViews):
         else:
             record = have.revised(self.author, data, updated_at=stamp)
         self._apply(record)
+        if self._logging is not None:
+            entries = self.log.write(key, old, mod, by=self.author, role=self.role, at=stamp)
+            self._logging += entries
+            self.version += bool(entries)
         return record
 
     def _stamp(self) -> str:

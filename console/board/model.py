@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from console.board.index import logged
 from console.board.moderation import ANSWER_NOTE_LIMIT, ORIGINS, check_transition
 from console.board.participants import ParticipantSide
 from console.board.question import MANUAL, Question, question_key
@@ -37,9 +38,11 @@ class Board(ParticipantSide):
     """
 
     # ---------------------------------------------------------------- actions
+    @logged
     def queue(self, key: str) -> list[Record]:
         return self._transition(key, "queue")
 
+    @logged
     def go_live(self, key: str, segment_id: str | None = None) -> list[Record]:
         """Put one question live; the one live before goes back to the queue, not to answered,
         so nothing is marked answered without the facilitator saying so."""
@@ -57,6 +60,7 @@ class Board(ParticipantSide):
         out += self._transition(key, "go_live", live_segment_id=segment_id, published=publish)
         return out
 
+    @logged
     def answer(self, key: str, note: str = "", segment_id: str | None = None) -> list[Record]:
         """Mark answered; without a segment, the one it was put live in is recorded."""
         clean = clean_text(note)
@@ -69,13 +73,16 @@ class Board(ParticipantSide):
         seg = segment_id or mod.live_segment_id
         return self._transition(key, "answer", answer_note=clean, answered_segment_id=seg)
 
+    @logged
     def defer(self, key: str) -> list[Record]:
         return self._transition(key, "defer")
 
+    @logged
     def dismiss(self, key: str) -> list[Record]:
         mod = self._mod_of(key)
         return self._transition(key, "dismiss", before_dismissal=mod.status)
 
+    @logged
     def restore(self, key: str) -> list[Record]:
         """Back to the status it had before dismissal (queued if another went live since)."""
         self._check_moderator()
@@ -106,6 +113,7 @@ class Board(ParticipantSide):
         self._check_not_merged(key)
         return [self._revise(key, plus_ones=self._mod_of(key).plus_ones + 1)]
 
+    @logged
     def merge(self, primary: str, duplicates: Sequence[str]) -> list[Record]:
         """File ``duplicates`` under ``primary``: their votes count for it, they leave the list.
 
@@ -133,6 +141,7 @@ class Board(ParticipantSide):
                 out.append(self._revise(dup, merged_into=primary))
         return out
 
+    @logged
     def unmerge(self, key: str) -> list[Record]:
         """Take a duplicate out of its primary, or, given a primary, release all its duplicates."""
         self._check_moderator()

@@ -26,7 +26,7 @@ from console.board.answers import (
     author_name,
     check_text,
 )
-from console.board.index import BoardIndex
+from console.board.index import BoardIndex, logged
 from console.board.moderation import DISMISSED, participant_state
 from console.board.question import FORM_VOTES_KIND, carried_voters
 from console.store import Record, new_id
@@ -36,6 +36,7 @@ class ParticipantSide(BoardIndex):
     """Publish, hide, participant answers, and the participants' view of each question."""
 
     # ---------------------------------------------------------------- decisions
+    @logged
     def publish(self, key: str) -> list[Record]:
         """Show the question to the other participants (and take back a ``hide``).
 
@@ -47,6 +48,7 @@ class ParticipantSide(BoardIndex):
             raise ValueError("This question is already published for the participants.")
         return [self._revise(key, published=True, hidden=False)]
 
+    @logged
     def hide(self, key: str) -> list[Record]:
         """Keep the question off the other participants' list (its asker still sees it)."""
         self._check_moderator()

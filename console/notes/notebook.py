@@ -288,6 +288,13 @@ class NoteBook:
         out.sort(key=lambda n: (n.created_at, n.id))
         return out
 
+    def notes_on(self, keys: Collection[str]) -> list[Note]:
+        """The entries taken on any of the question ``keys`` (a question and its duplicates),
+        oldest first; one pass over the entries, for the board's detail pane."""
+        out = [n for n in self._notes.values() if n.question_key in keys and not n.deleted]
+        out.sort(key=lambda n: (n.created_at, n.id))
+        return out
+
     # --------------------------------------------------------------- notepads
     def notepad(self, segment_id: str, author: str | None = None) -> str:
         record = self._records.get(("notepad", f"{author or self.author}:{segment_id}"))

@@ -8,6 +8,7 @@
 - faq, render_faq: the publishable questions and answers; packet: the public-records packet
 - redact: askers left out unless asked for; merge: files copied from other machines
 - series: every session of a recurring series; write: the rendered report to a file
+- decision_log: the session's decision log and live windows, read from its folder
 - quiet_gc: the collector held off while a large report is built
 
 No re-exports: each module is imported where it is used, so rendering or merging does not

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from console.agenda.errors import AgendaError
 from console.agenda.load import load_agenda, resolve_agenda
 from console.agenda.model import Agenda
+from console.board.decisions import answered_at, live_windows
 from console.board.feeds import unpack
 from console.board.model import Board, Question
 from console.clock.plan import CLOCK_ID, CLOCK_KIND, planned_segments
@@ -23,6 +26,7 @@ from console.feeds.model import LANGUAGE_LIMIT
 from console.notes.notebook import KINDS, Note, NoteBook
 from console.report.model import (
     AnswerRow,
+    DecisionRow,
     NotepadRow,
     NoteRow,
     QuestionRow,
@@ -85,6 +89,13 @@ def build_report(
     theme_ids = names.theme_ids
 
     segments, planned_for = _segment_rows(agenda, values, now, zone, all_warnings)
+    notebook = NoteBook("report", lambda: now, theme_ids)
+    notebook.load(values)
+    taken = notebook.notes()
+    notes_on: dict[str, list[str]] = {}
+    for note in taken:
+        if note.question_key is not None:
+            notes_on.setdefault(note.question_key, []).append(note.id)
     questions = _question_rows(
         folder.path,
         values,
@@ -95,11 +106,10 @@ def build_report(
         names,
         zone,
         all_warnings,
+        notes_on,
     )
     board_counts = questions[1]
-    notebook = NoteBook("report", lambda: now, theme_ids)
-    notebook.load(values)
-    notes = tuple(_note_row(n, records.get(("note", n.id)), names, zone) for n in notebook.notes())
+    notes = tuple(_note_row(n, records.get(("note", n.id)), names, zone) for n in taken)
     notepads = _notepads(notebook, values, names)
     rows = questions[0]
     counts = _counts(board_counts, rows, notes, include_dismissed)
@@ -176,6 +186,7 @@ def _question_rows(
     names: Names,
     zone: tzinfo,
     warnings: list[str],
+    notes_on: dict[str, list[str]],
 ) -> tuple[tuple[QuestionRow, ...], dict[str, int]]:
     board = Board("report", lambda: now, role="facilitator", themes=theme_ids or None)
     board.load(records)
@@ -195,9 +206,60 @@ def _question_rows(
     if not include_dismissed:
         views = [q for q in views if q.status != "dismissed"]
     rows = tuple(
-        _question_row(number, q, with_names, names, zone) for number, q in enumerate(views, 1)
+        _question_row(
+            number, q, with_names, names, zone, _record(board, q, zone, notes_on, with_names)
+        )
+        for number, q in enumerate(views, 1)
     )
     return rows, board.counts()
+
+
+@lru_cache(maxsize=256)
+def _staff_name(name: str) -> str:
+    """A console author's name made safe once (a session has a handful, logged thousands of
+    times)."""
+    return clean_text(name, single_line=True)
+
+
+def _record(
+    board: Board, q: Question, zone: tzinfo, notes_on: dict[str, list[str]], with_names: bool
+) -> dict[str, Any]:
+    """What else the session kept about the question, as ``QuestionRow`` fields: when it was
+    live and answered, its decisions, the notes taken on it, and its answers for the
+    participants (those for the asker alone only with names, as the asker is)."""
+    history = board.history(q.key)
+    answers = tuple(
+        AnswerRow(
+            text=clean_text(a.text),
+            public=a.public,
+            author=_staff_name(a.author),
+            answered_at=_iso(a.answered_at, zone),
+        )
+        for a in q.participant_answers
+        if a.public or with_names
+    )
+    if not (history or answers or q.key in notes_on):
+        return {}
+    return {
+        "live_windows": tuple(
+            (_iso(start, zone) or "", _iso(end, zone)) for start, end in live_windows(history)
+        ),
+        "answered_at": _iso(answered_at(history), zone),
+        "decisions": tuple(
+            DecisionRow(
+                d.event,
+                _iso(d.at, zone) or "",
+                _staff_name(d.by),
+                d.role,
+                d.status_from,
+                d.status_to,
+                d.merged_into,
+            )
+            for d in history
+        ),
+        "note_ids": tuple(notes_on.get(q.key, ())),
+        "participant_answers": answers,
+    }
 
 
 def _arrival(q: Question) -> tuple[bool, float, str]:
@@ -206,7 +268,12 @@ def _arrival(q: Question) -> tuple[bool, float, str]:
 
 
 def _question_row(
-    number: int, q: Question, with_names: bool, names: Names, zone: tzinfo
+    number: int,
+    q: Question,
+    with_names: bool,
+    names: Names,
+    zone: tzinfo,
+    record: dict[str, Any],
 ) -> QuestionRow:
     asker, email = asker_fields(q, with_names)
     # The facilitator's themes, else the one the participant picked on the form (its topic).
@@ -232,10 +299,7 @@ def _question_row(
         starred=q.starred,
         voters=tuple(sorted(q.voters)),
         language=clean_text(q.language, LANGUAGE_LIMIT, single_line=True) or None,
-        participant_answers=tuple(
-            AnswerRow(clean_text(a.text), a.public, names.line(a.author), _iso(a.answered_at, zone))
-            for a in q.participant_answers
-        ),
+        **record,
     )
 
 

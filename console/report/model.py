@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: each question carries its times, decisions, notes and participant answers."""
 
 FOLLOW_UP_STATUSES = ("deferred", "new", "queued", "live")
 """Statuses that still need an answer once the session is over (live = cut off mid-answer)."""
@@ -42,12 +43,38 @@ class SegmentRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionRow:
+    """One entry of a question's decision log (console/board/decisions.py), for the report."""
+
+    event: str
+    at: str
+    by: str
+    role: str
+    status_from: str | None
+    status_to: str | None
+    merged_into: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "event": self.event,
+            "at": self.at,
+            "by": self.by,
+            "role": self.role,
+            "from": self.status_from,
+            "to": self.status_to,
+            "merged_into": self.merged_into,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerRow:
     """A participant answer (the board's ``w`` key): public under the question on the list,
-    or for the asker only. The author is staff (kept, like note authors)."""
+    or for the asker only; never the internal answer note. The author is staff (kept, like
+    note authors)."""
 
     text: str
     public: bool
+    """False: for the asker only (shown in the report only with names)."""
     author: str
     answered_at: str | None
 
@@ -89,6 +116,14 @@ class QuestionRow:
     the next session's form (``console.session.carry_over``)."""
     language: str | None = None
     """The language the question was asked in (``en``, ``es``), when the form said."""
+    """Answers written for the participants, oldest first (never the ``answer_note``)."""
+    live_windows: tuple[tuple[str, str | None], ...] = ()
+    """When it was live (from, until; until None: still live when the log ends)."""
+    answered_at: str | None = None
+    """When it was last marked answered (from the decision log)."""
+    decisions: tuple[DecisionRow, ...] = ()
+    note_ids: tuple[str, ...] = ()
+    """The notes taken on it (``NoteRow.id``), in the order they were taken."""
     participant_answers: tuple[AnswerRow, ...] = ()
     """Answers written for the participants, oldest first (never the ``answer_note``)."""
 
@@ -113,6 +148,10 @@ class QuestionRow:
             "carried_over": self.carried_over,
             "starred": self.starred,
             "language": self.language,
+            "live_windows": [{"from": start, "until": end} for start, end in self.live_windows],
+            "answered_at": self.answered_at,
+            "decisions": [d.to_json() for d in self.decisions],
+            "note_ids": list(self.note_ids),
             "participant_answers": [a.to_json() for a in self.participant_answers],
         }
 
@@ -231,6 +270,19 @@ class ReportData:
     @property
     def dismissed(self) -> list[QuestionRow]:
         return [q for q in self._main() if q.status == "dismissed"]
+
+    def notes_by_question(self) -> dict[str, list[NoteRow]]:
+        """Per question key: the notes taken on it and on the duplicates merged into it, in
+        the order they were taken (one pass: the question blocks look each one up)."""
+        by_id = {n.id: n for n in self.notes}
+        out: dict[str, list[NoteRow]] = {}
+        for q in self.questions:
+            if q.note_ids:
+                mine = out.setdefault(q.merged_into or q.key, [])
+                mine += [by_id[i] for i in q.note_ids if i in by_id]
+        for mine in out.values():
+            mine.sort(key=lambda n: (n.created_at, n.id))
+        return out
 
     def notes_of(self, kind: str) -> list[NoteRow]:
         return [n for n in self.notes if n.kind == kind]

@@ -30,16 +30,18 @@ from console.report.words import (
     hhmm,
     language_word,
     minutes,
+    note_words,
     over_under,
     planned_words,
     plural,
     status_word,
+    times_words,
 )
 
 
-def question_para(q: QuestionRow) -> str:
-    """One question: number and text, then votes, themes, asker and language, then the
-    answer note and the answers for the participants."""
+def question_para(q: QuestionRow, notes: Sequence[NoteRow] = ()) -> str:
+    """One question: number and text, then votes, themes, asker and language, its times, the
+    answer note, the answers for the participants and the notes taken on it."""
     bits = [plural(q.votes, "vote")]
     if q.themes:
         bits.append(", ".join(q.themes))
@@ -51,11 +53,16 @@ def question_para(q: QuestionRow) -> str:
         bits.append("asked in " + language_word(q.language))
     runs = run(f"Q{q.number} ", bold=True) + run(q.text) + "<w:r><w:br/></w:r>"
     runs += run("; ".join(bits), italic=True)
+    if times := times_words(q.live_windows, q.answered_at):
+        runs += "<w:r><w:br/></w:r>" + run(f"Times: {times}", italic=True)
     if q.answer_note:
         runs += "<w:r><w:br/></w:r>" + run("Answer: ", bold=True) + run(q.answer_note)
     for a in q.participant_answers:
         said = answer_words(a.public, a.author, a.answered_at)
         runs += "<w:r><w:br/></w:r>" + run(f"{said}: ", bold=True) + run(a.text)
+    for n in notes:
+        words = note_words(n.kind, n.author, n.owner, n.due, n.done)
+        runs += "<w:r><w:br/></w:r>" + run(f"Note: {n.text} ") + run(f"({words})", italic=True)
     return bullet(runs)
 
 
@@ -124,15 +131,20 @@ def render_docx(data: ReportData) -> bytes:
         body.append(text_para("The agenda could not be found: no planned times."))
 
     body.append(heading("Questions answered", 2))
-    body += _items([question_para(q) for q in data.answered])
+    notes_on = data.notes_by_question()
+
+    def question(q: QuestionRow) -> str:
+        return question_para(q, notes_on.get(q.key, ()))
+
+    body += _items([question(q) for q in data.answered])
     follow = data.follow_up
     body += [heading("Questions to follow up", 2), heading("Deferred", 3)]
-    body += _items([question_para(q) for q in follow if q.status == "deferred"])
+    body += _items([question(q) for q in follow if q.status == "deferred"])
     body.append(heading("Never reached", 3))
-    body += _items([question_para(q) for q in follow if q.status != "deferred"])
+    body += _items([question(q) for q in follow if q.status != "deferred"])
     if data.include_dismissed:
         body.append(heading("Dismissed questions", 2))
-        body += _items([question_para(q) for q in data.dismissed])
+        body += _items([question(q) for q in data.dismissed])
 
     body.append(heading("Concerns by theme", 2))
     if not data.themes:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from html import escape
 from pathlib import Path
@@ -32,10 +32,12 @@ from console.report.words import (
     hhmm,
     language_word,
     minutes,
+    note_words,
     over_under,
     planned_words,
     plural,
     status_word,
+    times_words,
 )
 from console.text import templates
 
@@ -60,6 +62,8 @@ th { background: #e8eef7; white-space: nowrap; overflow-wrap: normal; }
 td.num { text-align: right; white-space: nowrap; }
 ul.items { padding-left: 1.2rem; }
 ul.items li { margin-bottom: .6rem; }
+ul.notes { padding-left: 1.2rem; margin: .2rem 0 0; }
+ul.notes li { margin-bottom: .1rem; }
 .muted { color: #4a4a4a; }
 .tag { display: inline-block; border: 1px solid #2b4c7e; color: #1d3557; border-radius: .3rem;
   padding: 0 .3rem; font-size: .85rem; margin-right: .2rem; }
@@ -195,17 +199,35 @@ def _text(text: str) -> str:
 
 # The two lists that grow with the session are written here rather than in a template loop,
 # which took twice as long for 10,000 questions; every value still goes through ``escape``.
-def _question_items(rows: Sequence[QuestionRow]) -> Markup:
-    """The ``<li>`` of each question: text, votes, asker (with names only), themes, answer."""
+def _question_items(
+    rows: Sequence[QuestionRow], notes_on: Mapping[str, Sequence[NoteRow]]
+) -> Markup:
+    """The ``<li>`` of each question with what the session kept about it: text, votes, asker
+    (with names only), themes, its times, its internal answer note, its answers for the
+    participants and the notes taken on it."""
     out = []
     for q in rows:
         item = (
             f"<li><strong>Q{q.number}</strong> {_text(q.text)}<br>"
             f'<span class="muted">{h(_question_bits(q))}</span> {_tags(q.themes)}'
         )
+        times = times_words(q.live_windows, q.answered_at)
+        if times:
+            item += f'<br><span class="muted">Times: {h(times)}</span>'
         if q.answer_note:
             item += f'<p class="answer">Answer: {_text(q.answer_note)}</p>'
-        out.append(item + _participant_answers(q) + "</li>\n")
+        item += _participant_answers(q)
+        if notes := notes_on.get(q.key, ()):
+            item += (
+                '<ul class="notes">'
+                + "".join(
+                    f'<li>Note: {_text(n.text)} <span class="muted">'
+                    f"({h(note_words(n.kind, n.author, n.owner, n.due, n.done))})</span></li>"
+                    for n in notes
+                )
+                + "</ul>"
+            )
+        out.append(item + "</li>\n")
     return Markup("".join(out))  # noqa: S704 - built from escaped parts
 
 
@@ -282,6 +304,7 @@ def render_html(data: ReportData) -> str:
         .get_template("report.html")
         .render(
             data=data,
+            notes_on=data.notes_by_question(),
             page_title=f"{data.title}: follow-up report",
             meta=[(k, v) for k, v in meta if v],
             deferred=[q for q in follow if q.status == "deferred"],

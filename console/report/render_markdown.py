@@ -22,10 +22,12 @@ from console.report.words import (
     hhmm,
     language_word,
     minutes,
+    note_words,
     over_under,
     planned_words,
     plural,
     status_word,
+    times_words,
 )
 
 T = TypeVar("T")
@@ -86,7 +88,9 @@ def _more(hidden: int) -> list[str]:
     return [f"*… and {hidden:,} more in the exported file.*", ""] if hidden else []
 
 
-def _question_line(q: QuestionRow) -> str:
+def _question_line(q: QuestionRow, notes: Sequence[NoteRow] = ()) -> str:
+    """One question with what the session kept about it: its times, its internal answer
+    note, its answers for the participants and the notes taken on it (a nested list)."""
     bits = [f"{plural(q.votes, 'vote')}"]
     if q.themes:
         bits.append(", ".join(md_text(t) for t in q.themes))
@@ -97,9 +101,16 @@ def _question_line(q: QuestionRow) -> str:
     if q.language:
         bits.append("asked in " + md_text(language_word(q.language)))
     line = f"- **Q{q.number}** {md_text(q.text)}  \n  *{'; '.join(bits)}*"
+    times = times_words(q.live_windows, q.answered_at)
+    if times:
+        line += f"  \n  Times: {times}"
     if q.answer_note:
         line += f"  \n  Answer: {md_text(q.answer_note)}"
-    return line + _participant_answers(q)
+    line += _participant_answers(q)
+    for n in notes:
+        words = note_words(n.kind, n.author, n.owner, n.due, n.done)
+        line += f"\n  - Note: {md_text(n.text)} *({md_text(words)})*"
+    return line
 
 
 def _participant_answers(q: QuestionRow) -> str:
@@ -184,7 +195,12 @@ def render_markdown(data: ReportData, *, limit: int | None = None) -> str:
         out.append("The agenda could not be found: no planned times.")
     out.append("")
 
-    out += _section("Questions answered", data.answered, _question_line, limit, "None.")
+    notes_on = data.notes_by_question()
+
+    def question(q: QuestionRow) -> str:
+        return _question_line(q, notes_on.get(q.key, ()))
+
+    out += _section("Questions answered", data.answered, question, limit, "None.")
     follow = data.follow_up
     deferred = [q for q in follow if q.status == "deferred"]
     reached = [q for q in follow if q.status != "deferred"]
@@ -195,9 +211,9 @@ def render_markdown(data: ReportData, *, limit: int | None = None) -> str:
             out += ["None.", ""]
             continue
         shown, hidden = _limited(items, limit)
-        out += [*(_question_line(q) for q in shown), "", *_more(hidden)]
+        out += [*(question(q) for q in shown), "", *_more(hidden)]
     if data.include_dismissed:
-        out += _section("Dismissed questions", data.dismissed, _question_line, limit, "None.")
+        out += _section("Dismissed questions", data.dismissed, question, limit, "None.")
 
     out += ["## Concerns by theme", ""]
     if not data.themes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 STATUS_WORDS = {
@@ -77,6 +78,28 @@ def over_under(value: float | None) -> str:
     if abs(value) < 0.5:
         return "on time"
     return f"{value:+g} min over" if value > 0 else f"{-value:g} min under"
+
+
+def times_words(windows: Sequence[tuple[str, str | None]], answered_at: str | None) -> str:
+    """``"live 15:52–15:55 and 16:10–16:12; answered 15:55"`` from ISO times in the agenda's
+    zone ("" when the decision log has neither)."""
+    spans = [
+        f"{hhmm(start)}–{hhmm(end)}" if end else f"from {hhmm(start)} (still live at the end)"
+        for start, end in windows
+    ]
+    bits = [f"live {' and '.join(spans)}"] if spans else []
+    if answered_at:
+        bits.append(f"answered {hhmm(answered_at)}")
+    return "; ".join(bits)
+
+
+def note_words(kind: str, author: str, owner: str | None, due: str | None, done: bool) -> str:
+    """What the question block says about one of its notes: ``"action, Ana Ruiz, due …"``."""
+    bits = [kind, author]
+    if kind == "action":
+        bits += [*([f"owner {owner}"] if owner else []), *([f"due {due}"] if due else [])]
+        bits.append("done" if done else "open")
+    return ", ".join(bits)
 
 
 def status_word(status: str) -> str:

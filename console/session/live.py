@@ -21,11 +21,12 @@ from console.notes.notebook import NoteBook
 from console.session import presenter_message
 from console.session.presenter_message import NO_MESSAGE, PresenterMessage
 from console.session.setup import Launch
-from console.store import AuthorFile, Record, SessionFolder
+from console.store import DECISION_KIND, AuthorFile, Record, SessionFolder
 
 FACILITATOR = "facilitator"
-BOARD_KINDS = frozenset({"question", "moderation", ANSWER_KIND, FORM_VOTES_KIND})
-"""The record kinds the board takes in (a note-taker's participant answers among them)."""
+BOARD_KINDS = frozenset({"question", "moderation", ANSWER_KIND, FORM_VOTES_KIND, DECISION_KIND})
+"""The record kinds the board takes in (a note-taker's participant answers, the form's vote
+counts, the decision log)."""
 
 ClockStep: TypeAlias = tuple[list[ClockEvent], Record | None]
 """What a clock operation did: its events, and the clock's record to save (None if none)."""

@@ -21,7 +21,14 @@ from console.store.errors import (
 from console.store.folders import FileStamp, FolderRead, SessionFolder, author_slug
 from console.store.journal import journal_path_for
 from console.store.lock import FileLock, lock_path_for
-from console.store.records import Record, merge, new_id, wins
+from console.store.records import (
+    APPEND_ONLY_KINDS,
+    DECISION_KIND,
+    Record,
+    merge,
+    new_id,
+    wins,
+)
 from console.store.rewrite import rewrite_author_file, rewrite_copy, stored_records
 from console.store.schema import SCHEMA_VERSION
 from console.store.session_info import (
@@ -36,7 +43,9 @@ from console.store.watcher import FolderWatcher
 from console.store.writer import StoreWriter
 
 __all__ = [
+    "APPEND_ONLY_KINDS",
     "DAMAGED_MARK",
+    "DECISION_KIND",
     "FEED_CACHE_FILE",
     "NOT_AUTHOR_FILES",
     "SCHEMA_VERSION",

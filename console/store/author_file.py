@@ -45,7 +45,7 @@ from console.store.journal import (
     parse_journal,
 )
 from console.store.lock import FileLock
-from console.store.records import Record, merge, wins
+from console.store.records import Record, append_only_problem, merge, wins
 from console.store.schema import (
     META_DOC_ID,
     META_TABLE,
@@ -332,6 +332,9 @@ class AuthorFile:
                 return
             for rec in batch:
                 _check_kind(rec.kind)
+                problem = append_only_problem(rec, self._records.get(rec.key))
+                if problem is not None:
+                    raise StoreError(f"{problem}; nothing was saved")
             try:
                 line = encode_entry(batch)
             except (ValueError, TypeError) as exc:

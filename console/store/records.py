@@ -18,6 +18,13 @@ from typing import Any
 
 JSON = dict[str, Any]
 
+DECISION_KIND = "decision"
+"""The decision log's entries (console/board/decisions.py): one record per decision."""
+APPEND_ONLY_KINDS = frozenset({DECISION_KIND})
+"""Kinds whose records are written once, at revision 1, and never revised or deleted: since
+every entry has an id of its own, a merge or a compaction (which keep one revision per id)
+keep them all. ``AuthorFile.put_many`` refuses anything else for them."""
+
 
 def utc_now_iso() -> str:
     """Current UTC time in the ISO 8601 form used in every record."""
@@ -120,6 +127,17 @@ def merge(*sources: Iterable[Record]) -> dict[tuple[str, str], Record]:
             have = out.get(rec.key)
             out[rec.key] = rec if have is None else wins(have, rec)
     return out
+
+
+def append_only_problem(record: Record, have: Record | None) -> str | None:
+    """Why ``record`` may not be stored over ``have`` (an append-only kind), or None."""
+    if record.kind not in APPEND_ONLY_KINDS:
+        return None
+    if record.rev != 1 or record.deleted:
+        return f"{record.kind} records are append-only: written once, never revised or deleted"
+    if have is not None and have != record:
+        return f"{record.kind} {record.id} is already written, and the log is append-only"
+    return None
 
 
 def live(records: Iterable[Record], kind: str | None = None) -> list[Record]:

@@ -14,7 +14,7 @@ from typing import Any
 from console.store.atomic import Tables
 from console.store.records import utc_now_iso
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "_meta"
 META_DOC_ID = "1"
 APP_NAME = "facilitator-console"
@@ -48,7 +48,19 @@ def _v0_to_v1(data: Tables, author: str) -> Tables:
     return upgraded
 
 
-MIGRATIONS: dict[int, Callable[[Tables, str], Tables]] = {0: _v0_to_v1}
+def _v1_to_v2(data: Tables, author: str) -> Tables:
+    """Version 2 keeps the decision log (``decision`` records, written once, never revised).
+
+    Nothing to convert: a version 1 file has no log, and its questions' past times are not
+    known (the moderation records kept only each newest decision), so none are made up. The
+    version moves so that a version 1 console, which would decide without logging, refuses
+    the file instead of leaving holes in the log.
+    """
+    del author
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[Tables, str], Tables]] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def migrate(data: Tables, author: str) -> Tables:

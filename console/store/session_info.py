@@ -19,8 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from console.store.errors import StoreTooNew
-from console.store.schema import SCHEMA_VERSION
 from console.text.clean import clean_text
+
+SESSION_SCHEMA_VERSION = 1
+"""The layout of ``session.json``, apart from the author files' (``schema.SCHEMA_VERSION``):
+the decision log moved those to 2 and left this file as it was, so an older console still
+opens the session and reads the files it can."""
 
 SESSION_FILE = "session.json"
 FEED_CACHE_FILE = "feed-cache.json"
@@ -109,7 +113,7 @@ class SessionInfo:
             return None if moment is None else moment.isoformat()
 
         out: dict[str, Any] = {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": SESSION_SCHEMA_VERSION,
             "id": self.id,
             "title": self.title,
             "agenda": self.agenda,
@@ -135,8 +139,8 @@ class SessionInfo:
         version = raw.get("schema_version", 1)
         if not isinstance(version, int) or isinstance(version, bool):
             raise ValueError("schema_version is not a whole number")
-        if version > SCHEMA_VERSION:
-            raise StoreTooNew(path / SESSION_FILE, version, SCHEMA_VERSION)
+        if version > SESSION_SCHEMA_VERSION:
+            raise StoreTooNew(path / SESSION_FILE, version, SESSION_SCHEMA_VERSION)
         created = _parse_time(raw.get("created_at"), "created_at")
         if created is None:
             raise ValueError("created_at is missing")

@@ -120,7 +120,7 @@ class BoardPanel(Vertical):
         self._seen_pending: set[str] = set()
         self._seen_timer: Any = None
         self._detail_key: str | None = None
-        self._detail_version = -1
+        self._detail_version = (-1, -1)
         self._fitted_size = Size(0, 0)
 
     # ---------------------------------------------------------------- set-up
@@ -227,10 +227,12 @@ class BoardPanel(Vertical):
     def session_changed(self) -> None:
         """The session may have moved (a feed update, a folder read, a save, the clock tick):
         redraw the list only if the board moved; else refresh the status words, which follow
-        the clock ("6 min left") and are not redrawn when unchanged. A big intake drawn, the
+        the clock ("6 min left") and are not redrawn when unchanged, and the detail pane if
+        the notes moved. A big intake drawn, the
         feed service settles the heap (after the redraw: the rows are long-lived too)."""
         if not self.catch_up():
             self._show_status()
+            self._show_detail()  # a note taken on the selected question (cheap when none)
         self.feed_service.settle_heap()
 
     def view_words(self) -> str:
@@ -259,10 +261,11 @@ class BoardPanel(Vertical):
 
     def _show_detail(self) -> None:
         key = self.query_one(QuestionBoard).highlighted_key
-        board = self.session.board
-        if key == self._detail_key and board.version == self._detail_version:
+        board, notebook = self.session.board, self.session.notebook
+        versions = (board.version, notebook.version)  # a note taken on it shows at once
+        if (key, versions) == (self._detail_key, self._detail_version):
             return
-        self._detail_key, self._detail_version = key, board.version
+        self._detail_key, self._detail_version = key, versions
         q = board.get(key) if key is not None else None
         self.query_one(QuestionDetail).show(
             detail_text(
@@ -272,6 +275,8 @@ class BoardPanel(Vertical):
                 theme_labels={t.id: t.label for t in self.session.agenda.themes},
                 duplicate_text=self.short,
                 participants=participant_words(board, q.key) if q is not None else None,
+                history=board.history(q.key) if q is not None else (),
+                notes=notebook.notes_on({q.key, *q.duplicates}) if q is not None else (),
             )
         )
 
@@ -342,11 +347,8 @@ class BoardPanel(Vertical):
 
     def _save(self, records: Sequence[Record]) -> None:
         if records:
-            self.run_worker(
-                host_of(self).persist(list(records)),
-                group="board-save",
-                exit_on_error=False,
-            )
+            saving = host_of(self).persist(list(records))
+            self.run_worker(saving, group="board-save", exit_on_error=False)
 
     def action_moderate(self, step: str) -> None:
         """One step of ``MODERATION_STEPS`` on the highlighted question."""

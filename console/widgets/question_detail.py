@@ -1,4 +1,5 @@
-"""The selected question in full, beside the list: text, asker, times, decisions, duplicates.
+"""The selected question in full, beside the list: text, asker, times, decisions, duplicates,
+when it was live and who decided what (the decision log), and the notes taken on it.
 
 The only place on the facilitator's screen that shows an asker's email. Everything is built as
 a rich ``Text`` (never markup), so hostile text shows literally.
@@ -6,20 +7,62 @@ a rich ``Text`` (never markup), so hostile text shows literally.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import tzinfo
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, tzinfo
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from console.board.decisions import Decision, live_windows
 from console.board.model import Board
 from console.board.moderation import PARTICIPANT_WORDS
 from console.board.question import Question
+from console.notes.notebook import Note
 
 DETAIL_TEXT_LIMIT = 20_000
 """Characters of a question rendered in the pane (the store keeps it all)."""
+HISTORY_SHOWN = 12
+"""Decision-log entries shown (the newest; the report and the JSON have them all)."""
+NOTE_TEXT_LIMIT = 500
+"""Characters of each note shown in the pane (the notes screen shows it whole)."""
+
+
+def _hhmm(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%H:%M")
+
+
+def _record_text(
+    out: Text, history: Sequence[Decision], notes: Sequence[Note], tz: tzinfo, key: str
+) -> None:
+    """When it was live, who decided what, and the notes taken on it (its duplicates' too)."""
+    spans = [
+        f"{_hhmm(start, tz)}–{_hhmm(end, tz)}" if end else f"since {_hhmm(start, tz)}"
+        for start, end in live_windows(history)
+    ]
+    if spans:
+        out.append("Live: ", style="dim")
+        out.append(", ".join(spans) + "\n")
+    if history:
+        out.append("\nDecisions:\n", style="dim")
+        earlier = len(history) - HISTORY_SHOWN
+        if earlier > 0:
+            out.append(f"  … {earlier} earlier\n", style="dim")
+        for d in history[-HISTORY_SHOWN:]:
+            out.append(f"  {_hhmm(d.at, tz)} {d.words}")
+            out.append(f" · {d.by}\n", style="dim")
+    if notes:
+        out.append(f"\nNotes ({len(notes)}):\n", style="dim")
+        for n in notes:
+            text = n.text if len(n.text) <= NOTE_TEXT_LIMIT else n.text[:NOTE_TEXT_LIMIT] + " …"
+            out.append("  • ")
+            out.append(f"{n.kind} · {n.author}", style="italic")
+            if n.question_key != key:
+                out.append(" (on a duplicate)", style="italic")
+            out.append(": ")
+            out.append(text)
+            out.append("\n")
 
 
 def detail_text(
@@ -30,9 +73,12 @@ def detail_text(
     theme_labels: Mapping[str, str],
     duplicate_text: Callable[[str], str],
     participants: str | None = None,
+    history: Sequence[Decision] = (),
+    notes: Sequence[Note] = (),
 ) -> Text:
     """The pane's content for one question (``None``: a hint). ``participants``: what the
-    participants see of it (``participant_words``)."""
+    participants see of it (``participant_words``); ``history``: its decision log;
+    ``notes``: the notes taken on it and on its duplicates."""
     if q is None:
         return Text("No question selected.", style="dim")
     out = Text()
@@ -91,6 +137,7 @@ def detail_text(
             out.append(f" · {a.author}: ")
             out.append(a.text)
             out.append("\n")
+    _record_text(out, history, notes, tz, q.key)
     out.rstrip()
     return out
 

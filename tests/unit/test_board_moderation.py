@@ -72,6 +72,11 @@ def put(b: Board, key: str, status: str) -> None:
     assert b.get(key).status == status
 
 
+def mods(records: list[Record]) -> list[Record]:
+    """The moderation records of an action (its decision-log entries left out)."""
+    return [r for r in records if r.kind == "moderation"]
+
+
 def act(b: Board, action: str, key: str) -> list[Record]:
     if action == "go_live":
         return b.go_live(key, "s2")
@@ -89,9 +94,13 @@ def test_every_transition(action: str, start: str) -> None:
     before = b.get(KEY)
     if start in ALLOWED[action]:
         records = act(b, action, KEY)
-        assert records[-1].kind == "moderation" and records[-1].id == KEY
+        assert mods(records)[-1].id == KEY
         expected = RESULT.get(action, "new")
         assert b.get(KEY).status == expected
+        # every decision is logged in the same batch, and the log says what changed
+        logged = [r.data for r in records if r.kind == "decision" and r.id != KEY]
+        assert logged and logged[0]["question_key"] == KEY
+        assert logged[0]["to"] == expected and logged[0]["by"] == "fac"
     else:
         with pytest.raises(ValueError, match=r"\w"):
             act(b, action, KEY)
@@ -112,7 +121,7 @@ def test_check_transition_names_the_current_status() -> None:
 
 def test_each_action_is_the_next_revision_of_one_record() -> None:
     b = board()
-    revs = [r.rev for action in ("queue", "go_live", "answer") for r in act(b, action, KEY)]
+    revs = [r.rev for action in ("queue", "go_live", "answer") for r in mods(act(b, action, KEY))]
     assert revs == [1, 2, 3]
     rec = b.star(KEY)[0]
     assert (rec.rev, rec.author, rec.data["status"], rec.data["starred"]) == (
@@ -126,7 +135,7 @@ def test_each_action_is_the_next_revision_of_one_record() -> None:
 def test_only_one_question_is_live() -> None:
     b = board()
     b.go_live("form:0", "s1")
-    out = b.go_live("form:1", "s1")
+    out = mods(b.go_live("form:1", "s1"))
     assert {(r.id, r.data["status"]) for r in out} == {("form:0", "queued"), ("form:1", "live")}
     assert b.counts()["live"] == 1
     live = b.live_question
@@ -211,7 +220,7 @@ def test_merge_combines_votes_and_hides_duplicates() -> None:
     b = Board("fac", Clock())
     b.update_feed("form", [fq(1, votes=3), fq(2, votes=2), fq(3, votes=1)], None)
     b.plus_one("form:3")
-    out = b.merge("form:1", ["form:2", "form:3", "form:1"])
+    out = mods(b.merge("form:1", ["form:2", "form:3", "form:1"]))
     assert sorted(r.id for r in out) == ["form:2", "form:3"]
     primary = b.get("form:1")
     assert primary.votes == 3 + 2 + 2

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 
 from console.report.build import build_report
-from console.report.model import ReportData
+from console.report.model import SCHEMA_VERSION, ReportData
 from console.report.render_csv import BOM, render_csv, safe_cell
 from console.report.render_html import render_html
 from console.report.render_json import render_json, report_schema
@@ -102,7 +102,7 @@ def test_json_validates_against_schema(folder: SessionFolder) -> None:
     for options in ({}, {"include_dismissed": True, "with_names": True}):
         doc = json.loads(render_json(_report(folder, **options)))
         jsonschema.validate(doc, report_schema(), cls=jsonschema.Draft202012Validator)
-        assert doc["schema_version"] == 1
+        assert doc["schema_version"] == SCHEMA_VERSION == 2
 
 
 def test_schema_rejects_a_broken_report(folder: SessionFolder) -> None:
@@ -213,20 +213,30 @@ def test_participant_answers_and_languages_show_with_their_question(folder: Sess
     first = next(q for q in data.questions if q.key == "form:1")
     assert first.language == "es"
     assert [(a.public, a.author, a.answered_at) for a in first.participant_answers] == [
-        (True, "Fran Facilitator", "2025-12-17T16:01:00-05:00")
-    ]  # the one taken back (a tombstone) is not there
+        (True, "Fran Facilitator", "2025-12-17T16:00:30-05:00"),
+        (True, "Fran Facilitator", "2025-12-17T16:01:00-05:00"),
+    ]  # the one taken back (a tombstone) is not there, nor the one for the asker alone
     deferred = next(q for q in data.questions if q.key == "form:2")
     assert [(a.public, a.author) for a in deferred.participant_answers] == [
+        (True, "Fran Facilitator")
+    ]  # a note-taker's for the asker only shows with names, as the asker does
+    named = next(q for q in _report(folder, with_names=True).questions if q.key == "form:2")
+    assert [(a.public, a.author) for a in named.participant_answers] == [
         (True, "Fran Facilitator"),
-        (False, "Nia Notes"),  # a note-taker's, for the asker only
+        (False, "Nia Notes"),
     ]
     out = _all_outputs(data)
     assert "asked in Spanish" in out["md"] and "asked in Spanish" in out["html"]
     q1 = out["md"][out["md"].index("**Q1**") : out["md"].index("**Q7**")]
     assert "Answer for the participants, public, by Fran Facilitator at 16:01" in q1
     assert "Taken back" not in out["md"] + out["html"] + out["json"]
-    assert "Answer for the participants, for the asker only, by Nia Notes at 16:11" in out["html"]
-    doc = json.loads(out["json"])
+    assert "Nia Notes at 16:11" not in out["md"] + out["html"] + out["json"]
+    out_named = _all_outputs(_report(folder, with_names=True))
+    assert (
+        "Answer for the participants, for the asker only, by Nia Notes at 16:11"
+        in out_named["html"]
+    )
+    doc = json.loads(out_named["json"])
     by_key = {q["key"]: q for q in doc["questions"]}
     assert by_key["form:1"]["language"] == "es"
     assert by_key["form:2"]["participant_answers"][1] == {
@@ -235,7 +245,7 @@ def test_participant_answers_and_languages_show_with_their_question(folder: Sess
         "author": "Nia Notes",
         "answered_at": "2025-12-17T16:11:00-05:00",
     }
-    rows = list(csv.DictReader(out["csv-questions"].removeprefix(BOM).splitlines(True)))
+    rows = list(csv.DictReader(out_named["csv-questions"].removeprefix(BOM).splitlines(True)))
     by_csv = {r["key"]: r for r in rows}
     assert by_csv["form:1"]["language"] == "es"
     assert by_csv["form:2"]["participant_answers"].splitlines()[1].startswith(

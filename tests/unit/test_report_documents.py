@@ -225,8 +225,8 @@ def test_faq_holds_answered_and_followed_up_questions_by_theme(folder: SessionFo
     }
     drills = faq.themes[0].entries[0]
     assert drills.answers[0].startswith("Twice a year.")
-    assert drills.answers[1].startswith("Twice a year: see")  # the fixture's own, later
-    assert drills.answers[2] == "Answered with its original " + FORMULA  # from its duplicate
+    assert any(a.startswith("Twice a year: see") for a in drills.answers)  # the fixture's own
+    assert drills.answers[-1] == "Answered with its original " + FORMULA  # from its duplicate
     assert not drills.followed_up and faq.themes[1].entries[0].followed_up
     assert faq.themes[2].entries[0].answers == ()  # answered live, nothing written
 

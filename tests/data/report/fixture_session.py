@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from console.board.answers import ANSWER_KIND, answer_data
+from console.board.decisions import DECISION_KIND, Decision
 from console.board.moderation import Moderation, text_hash
 from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import save_feed
@@ -128,9 +129,62 @@ def _note(rid: str, minutes: float, kind: str, text: str, **fields: Any) -> Reco
     return Record("note", rid, author, 1, _stamp(minutes), False, data)
 
 
+HOSTILE_ANSWER = "<img src=x onerror=alert(1)> **see** [the guide](http://evil.example) =1+1"
+
+DECISIONS: tuple[tuple[str, float, str, str | None, str | None], ...] = (
+    # question key, minute, event, from, to (the decision log, as the board writes it)
+    ("form:1", 27, "live", "new", "live"),
+    ("form:1", 27, "published", None, None),
+    ("manual:q-chat-1", 28, "live", "new", "live"),
+    ("form:1", 28, "queued", "live", "queued"),
+    ("manual:q-chat-1", 29, "queued", "live", "queued"),
+    ("form:1", 29.5, "live", "queued", "live"),
+    ("form:1", 30, "answered", "live", "answered"),
+    ("form:2", 31, "deferred", "new", "deferred"),
+    ("form:3", 32, "dismissed", "new", "dismissed"),
+    ("form:4", 33, "queued", "new", "queued"),
+    ("form:6", 34, "merged", None, None),
+    ("manual:q-chat-1", 38, "live", "queued", "live"),
+    ("manual:q-chat-1", 40, "answered", "live", "answered"),
+)
+
+
+def decision_records() -> list[Record]:
+    out = []
+    for number, (key, minutes, event, old, new) in enumerate(DECISIONS, 1):
+        entry = Decision(
+            f"log-{number:02d}",
+            key,
+            event,
+            T0 + timedelta(minutes=minutes),
+            FACILITATOR,
+            "facilitator",
+            number,
+            status_from=old,
+            status_to=new,
+            merged_into="form:1" if event == "merged" else None,
+        )
+        data = entry.to_data()
+        out.append(Record(DECISION_KIND, entry.id, FACILITATOR, 1, _stamp(minutes), False, data))
+    return out
+
+
+def answer_records() -> list[Record]:
+    """A public answer with hostile text, and one for the asker alone (names only)."""
+    public = answer_data("form:1", HOSTILE_ANSWER, True, FACILITATOR, FACILITATOR, _stamp(30.5))
+    note = "We wrote to you about your district."
+    private = answer_data("form:1", note, False, FACILITATOR, FACILITATOR, _stamp(32))
+    return [
+        Record(ANSWER_KIND, "answer-log-1", FACILITATOR, 1, _stamp(30.5), False, public),
+        Record(ANSWER_KIND, "answer-log-2", FACILITATOR, 1, _stamp(32), False, private),
+    ]
+
+
 def facilitator_records() -> list[Record]:
     qs = {q.source_id: q.text for q in feed_questions()}
     return [
+        *decision_records(),
+        *answer_records(),
         Record("clock", "run-of-show", FACILITATOR, 9, _stamp(63), False, _clock_data()),
         _mod(
             "form:1",
@@ -197,6 +251,7 @@ def note_taker_records() -> list[Record]:
             "Drills scare the youngest students",
             themes=["drills"],
             segment_id="standards",
+            question_key="form:1",
         ),
         _note(
             "note-2",
@@ -205,6 +260,7 @@ def note_taker_records() -> list[Record]:
             "Side doors are propped open " + HOSTILE_MD,
             themes=["building-access"],
             segment_id="discussion",
+            question_key="form:2",
         ),
         _note("note-3", 14, "concern", "No one knows who runs the command post"),
         _note(
@@ -233,6 +289,7 @@ def note_taker_records() -> list[Record]:
             "Template for drill after-action reports",
             themes=["drills"],
             segment_id="discussion",
+            question_key="form:6",
         ),
         _note(
             "note-7",

@@ -29,6 +29,7 @@ from typing import Any
 
 from console.agenda.errors import AgendaError
 from console.agenda.load import resolve_agenda
+from console.report.decision_log import log_of
 from console.report.model import ReportData
 from console.report.render_csv import BOM, render_csv, safe_cell
 from console.store import Record, SessionFolder, atomic_write_bytes
@@ -39,8 +40,9 @@ PACKET_VERSION = 1
 PURGE_LOG = "purge-log.jsonl"
 """``console.purge.run.LOG_FILE``: where ``facilitator purge`` logs each run, in the data folder."""
 DECISIONS_NOTE = (
-    "Each question's latest decision as the session's files hold it: the store keeps only the "
-    "newest revision of a decision, so earlier decisions on the same question are not listed."
+    "The session's decision log, oldest first: every decision on a question (live, answered, "
+    "deferred, dismissed, merged, published, hidden...), when, and by whom. It is append-only; "
+    "a session from before the log was kept has no entries."
 )
 
 
@@ -67,28 +69,26 @@ def sha256(data: bytes) -> str:
 
 
 def _decisions_csv(records: Iterable[Record]) -> str:
+    """The decision log (``console.report.decision_log``), one row per entry."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(
-        ["question_key", "status", "themes", "merged_into", "decided_by", "revision", "updated_at"]
+        ["at", "question_key", "event", "from", "to", "merged_into", "segment", "by", "role"]
     )
-    rows = sorted((r for r in records if r.kind == "moderation"), key=lambda r: r.id)
-    for r in rows:
-        data = r.data
-        themes = data.get("themes")
+    for d in log_of(records).all():
         writer.writerow(
             map(
                 safe_cell,
                 [
-                    r.id,
-                    "deleted" if r.deleted else data.get("status"),
-                    "; ".join(t for t in themes if isinstance(t, str))
-                    if isinstance(themes, list)
-                    else "",
-                    data.get("merged_into"),
-                    r.author,
-                    r.rev,
-                    r.updated_at,
+                    d.at.isoformat(timespec="seconds"),
+                    d.question_key,
+                    d.event,
+                    d.status_from,
+                    d.status_to,
+                    d.merged_into,
+                    d.segment_id,
+                    d.by,
+                    d.role,
                 ],
             )
         )
@@ -206,7 +206,7 @@ def write_packet(
         "report.docx": "the follow-up report (askers left out), as a Word document",
         "report.html": "the same report as one HTML file",
         "questions.csv": "every question (dismissed ones too) with its state and votes",
-        "decisions.csv": "the facilitator's decisions on the questions (see below)",
+        "decisions.csv": "the decision log: every decision on a question, when and by whom",
     }
     contents: dict[str, bytes] = {
         "report.docx": render_docx(redacted),

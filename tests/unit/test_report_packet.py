@@ -84,7 +84,7 @@ def test_packet_files_manifest_and_retention(
         assert entry["sha256"] == hashlib.sha256(body).hexdigest() and entry["bytes"] == len(body)
     assert (out / "agenda.toml").read_bytes() == (root / "data" / "agenda.toml").read_bytes()
     readme = (out / "README.txt").read_text(encoding="utf-8")
-    assert "Disposal date: 2028-12-17" in readme and "latest decision" in readme
+    assert "Disposal date: 2028-12-17" in readme and "decision log" in readme
     # the question export keeps dismissed questions and neutralises formulas; no names
     rows = _questions(out)
     assert "asker" not in rows[0]
@@ -92,6 +92,8 @@ def test_packet_files_manifest_and_retention(
     assert "'" + FORMULA in [r["text"] for r in rows]
     decisions = (out / "decisions.csv").read_text(encoding="utf-8-sig")
     assert "form:2,deferred" in decisions and "Fran Facilitator" in decisions
+    # the whole log, not each question's latest state: form:1 went live twice
+    assert decisions.count(",form:1,live,") == 2 and ",form:1,answered," in decisions
     everything = "".join(
         p.read_bytes().decode("utf-8", "replace") for p in out.iterdir() if p.suffix != ".docx"
     )

@@ -66,7 +66,7 @@ def test_the_model_carries_times_decisions_notes_and_answers(folder: SessionFold
     assert [d.event for d in q1.decisions] == ["live", "published", "queued", "live", "answered"]
     assert {d.by for d in q1.decisions} == {"Fran Facilitator"}
     assert q1.note_ids == ("note-1",)
-    assert [a.text for a in q1.participant_answers][0] == HOSTILE_ANSWER  # public only
+    assert q1.participant_answers[0].text == HOSTILE_ANSWER  # public only
     assert all(a.public for a in q1.participant_answers)
     dup = _row(data, "form:6")
     assert dup.note_ids == ("note-6",) and dup.merged_into == "form:1"

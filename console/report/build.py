@@ -7,7 +7,7 @@ machines are folded in with ``console.store.records.merge`` before anything is r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from console.clock.plan import CLOCK_ID, CLOCK_KIND, planned_segments
 from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import FeedCache, FeedCacheError
 from console.notes.notebook import KINDS, Note, NoteBook
+from console.report.captions_align import Spoken
 from console.report.model import (
     NotepadRow,
     NoteRow,
@@ -31,6 +32,7 @@ from console.report.model import (
 from console.report.names import Names
 from console.report.quiet_gc import collector_paused
 from console.report.redact import asker_fields
+from console.report.spoken import attach_spoken
 from console.session.setup import dated_for
 from console.store import FEED_CACHE_FILE, Record, SessionFolder, merge
 from console.text.clean import clean_text
@@ -64,8 +66,10 @@ def build_report(
     include_dismissed: bool = False,
     with_names: bool = False,
     agenda: Agenda | None = None,
+    spoken: Mapping[str, Spoken] | None = None,
 ) -> ReportData:
-    """Read ``folder`` (plus ``extra`` records, e.g. copied files) into a report."""
+    """Read ``folder`` (plus ``extra`` records, e.g. copied files) into a report; ``spoken``
+    is what a caption file says was said while each question was live (``read_transcript``)."""
     found, warnings = folder.read_all()
     copied = list(extra)
     records = merge(found.values(), copied) if copied else found
@@ -102,7 +106,7 @@ def build_report(
     rows = questions[0]
     counts = _counts(board_counts, rows, notes, include_dismissed)
     start = info.started_at or (agenda.scheduled_start if agenda else None) or info.created_at
-    return ReportData(
+    data = ReportData(
         session_id=info.id,
         title=info.title or (agenda.title if agenda else info.id),
         date=start.astimezone(zone).date().isoformat(),
@@ -126,6 +130,12 @@ def build_report(
         with_names=with_names,
         warnings=tuple(all_warnings),
         planned_for=planned_for,
+    )
+    staff = [*(agenda.staff if agenda else ()), info.facilitator, *(r.author for r in values)]
+    if agenda is not None and agenda.facilitator:
+        staff.append(agenda.facilitator)
+    return attach_spoken(
+        data, values, staff=set(staff), askers=questions[2], zone=zone, found=spoken
     )
 
 
@@ -174,7 +184,7 @@ def _question_rows(
     names: Names,
     zone: tzinfo,
     warnings: list[str],
-) -> tuple[tuple[QuestionRow, ...], dict[str, int]]:
+) -> tuple[tuple[QuestionRow, ...], dict[str, int], frozenset[str]]:
     board = Board("report", lambda: now, role="facilitator", themes=theme_ids or None)
     board.load(records)
     try:
@@ -195,7 +205,8 @@ def _question_rows(
     rows = tuple(
         _question_row(number, q, with_names, names, zone) for number, q in enumerate(views, 1)
     )
-    return rows, board.counts()
+    askers = frozenset(q.asker for q in views if q.asker)  # kept out of spoken answers
+    return rows, board.counts(), askers
 
 
 def _arrival(q: Question) -> tuple[bool, float, str]:

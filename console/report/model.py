@@ -7,7 +7,10 @@ disagree. Everything here is already cleaned, redacted and ordered; renderers on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from console.report.captions_review import SpokenRow
 
 SCHEMA_VERSION = 1
 
@@ -65,6 +68,8 @@ class QuestionRow:
     duplicates: int
     carried_over: bool
     starred: bool
+    spoken: SpokenRow | None = None
+    """The answer as spoken (from captions, or kept in review); None without one."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +91,7 @@ class QuestionRow:
             "duplicates": self.duplicates,
             "carried_over": self.carried_over,
             "starred": self.starred,
+            **({"spoken": self.spoken.to_json()} if self.spoken is not None else {}),
         }
 
 

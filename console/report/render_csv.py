@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from console.report.model import ReportData
+from console.report.model import QuestionRow, ReportData
 
 BOM = "\ufeff"
 TABLES: tuple[str, ...] = ("questions", "notes", "action_items")
@@ -41,6 +41,11 @@ def _csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return BOM + buffer.getvalue()
 
 
+def _spoken_cells(q: QuestionRow) -> list[str | None]:
+    said = q.spoken
+    return [None] * 4 if said is None else [said.text, said.start, said.end, said.state]
+
+
 def render_csv(data: ReportData) -> dict[str, str]:
     """Table name -> CSV text (BOM included), in ``TABLES`` order."""
     names = ["asker", "email"] if data.with_names else []
@@ -62,6 +67,9 @@ def render_csv(data: ReportData) -> dict[str, str]:
         "carried_over",
         "starred",
     ]
+    spoken = any(q.spoken is not None for q in data.questions)
+    if spoken:  # only with answers as spoken: the tables keep their shape otherwise
+        q_headers += ["answer_as_spoken", "spoken_from", "spoken_to", "spoken_state"]
     questions = _csv(
         q_headers,
         (
@@ -82,6 +90,7 @@ def render_csv(data: ReportData) -> dict[str, str]:
                 q.duplicates,
                 q.carried_over,
                 q.starred,
+                *(_spoken_cells(q) if spoken else []),
             ]
             for q in data.questions
         ),

@@ -137,6 +137,8 @@ def _question_item(q: QuestionRow) -> str:
     )
     if q.answer_note:
         out += f'<p class="answer">Answer: {_multiline(q.answer_note)}</p>'
+    if q.spoken is not None:
+        out += f'<p class="answer">{h(q.spoken.label)}: {_multiline(q.spoken.text)}</p>'
     return out + "</li>"
 
 

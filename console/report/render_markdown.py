@@ -95,6 +95,8 @@ def _question_line(q: QuestionRow) -> str:
     line = f"- **Q{q.number}** {md_text(q.text)}  \n  *{'; '.join(bits)}*"
     if q.answer_note:
         line += f"  \n  Answer: {md_text(q.answer_note)}"
+    if q.spoken is not None:
+        line += f"  \n  {md_text(q.spoken.label)}: {md_text(q.spoken.text)}"
     return line
 
 

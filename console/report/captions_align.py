@@ -168,7 +168,7 @@ def suggest_offset(
             first = min(s for s, _ in spans)
             finds.append((first - cues[at].start, key))
     if finds:
-        best = _agreeing(sorted(finds))
+        best = _agreeing(sorted(finds), clock_start)
         middle = best[len(best) // 2][0]
         keys = tuple(sorted(k for _, k in best))
         return OffsetSuggestion(middle, "questions", keys, tried)
@@ -210,16 +210,22 @@ def _best_reading(
     return first
 
 
-def _agreeing(finds: list[tuple[datetime, str]]) -> list[tuple[datetime, str]]:
-    """The largest group of finds (sorted) within ``AGREE`` of each other; earliest on a tie."""
-    best: list[tuple[datetime, str]] = []
+def _agreeing(
+    finds: list[tuple[datetime, str]], clock_start: datetime | None
+) -> list[tuple[datetime, str]]:
+    """The largest group of finds (sorted) within ``AGREE`` of each other. On a tie, the
+    group nearest the clock's start (recordings start with the session), else the earliest."""
+    groups: list[list[tuple[datetime, str]]] = []
     low = 0
     for high in range(len(finds)):
         while finds[high][0] - finds[low][0] > AGREE:
             low += 1
-        if high - low + 1 > len(best):
-            best = finds[low : high + 1]
-    return best
+        groups.append(finds[low : high + 1])
+    size = max(len(g) for g in groups)
+    tied = [g for g in groups if len(g) == size]
+    if clock_start is None:
+        return tied[0]
+    return min(tied, key=lambda g: abs(g[len(g) // 2][0] - clock_start))
 
 
 def shifted(windows: Windows, by: timedelta) -> dict[str, list[Window]]:

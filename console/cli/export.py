@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -169,39 +168,13 @@ def _series(root: Path, name: str, fmt: str, out: str, now: datetime) -> int:
     return 0
 
 
-_SHIFT = re.compile(r"([+-])(?:(\d+):)?(\d+(?:\.\d+)?)\Z")
-
-
-def parse_offset(text: str, zone: tzinfo, day: date) -> datetime | timedelta:
-    """``--offset``: a moment (time of day on ``day`` in ``zone``, or ISO with its zone), or
-    a signed shift from the clock's start (``+30``, ``-1:30``). ValueError when neither."""
-    text = text.strip()
-    shift = _SHIFT.match(text)
-    if shift:
-        sign, minutes, seconds = shift.groups()
-        delta = timedelta(minutes=int(minutes or 0), seconds=float(seconds))
-        return -delta if sign == "-" else delta
-    try:
-        return datetime.combine(day, time.fromisoformat(text), tzinfo=zone)
-    except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(
-            f"--offset {text!r}: give a time of day (15:29:30), an ISO date and time, or "
-            "seconds from the clock's start (+30, -1:30)"
-        ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
-
-
 def _transcript(
     folder: SessionFolder, file: str, offset: str | None, now: datetime
 ) -> dict[str, Spoken] | int:
     """The answers as spoken a caption file gives, or the exit code of a failure."""
     from console.report.build import find_agenda
     from console.report.captions_parse import CaptionError
-    from console.report.spoken import read_transcript
+    from console.report.spoken import parse_offset, read_transcript
 
     agenda, _ = find_agenda(folder.info.agenda)
     zone: tzinfo = agenda.tz if agenda is not None else UTC

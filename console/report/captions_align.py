@@ -15,10 +15,11 @@ question never taken live has no window and gets nothing.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -37,6 +38,8 @@ READ_SPAN = timedelta(seconds=40)
 """How long reading a question aloud may take: the cues searched together."""
 AGREE = timedelta(seconds=90)
 """Finds whose suggested starts differ by less than this agree with each other."""
+COMMON_CUES = 20
+"""A word in more cues than this (or a twentieth of them) is common: it places nothing."""
 _FOREVER = timedelta(days=3650)
 _STOP = frozenset(
     (
@@ -150,23 +153,18 @@ def suggest_offset(
     clock_start: datetime | None,
 ) -> OffsetSuggestion:
     """The recording's start from questions found read aloud, else the clock's start."""
-    index: dict[str, set[int]] = defaultdict(set)
-    cue_words = [set(words(c.text)) for c in cues]
-    for i, found in enumerate(cue_words):
-        for word in found:
-            index[word].add(i)
-    common = {w for w, hits in index.items() if len(hits) > max(20, len(cues) // 10)}
+    heard = _Heard(cues)
     finds: list[tuple[datetime, str]] = []
     tried = 0
     for key, spans in windows.items():
-        wanted = set(words(texts.get(key, "")))
+        wanted = heard.telling(words(texts.get(key, "")))
         if len(wanted) < MIN_WORDS or not spans:
             continue
         tried += 1
-        at = _best_reading(cues, cue_words, index, wanted - common or wanted, wanted)
+        at = heard.reading(wanted)
         if at is not None:
             first = min(s for s, _ in spans)
-            finds.append((first - cues[at].start, key))
+            finds.append((first - at, key))
     if finds:
         best = _agreeing(sorted(finds), clock_start)
         middle = best[len(best) // 2][0]
@@ -177,37 +175,55 @@ def suggest_offset(
     return OffsetSuggestion(None, "none", (), tried)
 
 
-def _best_reading(
-    cues: Sequence[Cue],
-    cue_words: list[set[str]],
-    index: Mapping[str, set[int]],
-    rare: set[str],
-    wanted: set[str],
-) -> int | None:
-    """The first cue of the best reading of ``wanted`` (None below ``MATCH_SHARE``)."""
-    seeds: Counter[int] = Counter()
-    for word in rare:
-        for i in index.get(word, ()):
-            seeds[i] += 1
-    best: tuple[float, int] | None = None
-    starts: set[int] = set()
-    for i in seeds:  # a reading may begin a cue or two before the first rare word
-        starts.update(range(max(0, i - 2), i + 1))
-    for i in sorted(starts):
-        heard: set[str] = set()
-        j = i
-        while j < len(cues) and cues[j].start - cues[i].start <= READ_SPAN:
-            heard |= cue_words[j]
-            j += 1
-        share = len(wanted & heard) / len(wanted)
-        if share >= MATCH_SHARE and (best is None or share > best[0]):
-            best = (share, i)
-    if best is None:
-        return None
-    first = best[1]  # the reading begins at its first cue that says one of the words
-    while not cue_words[first] & wanted:
-        first += 1
-    return first
+class _Heard:
+    """The captions' words by position, to find a question read aloud in a few cues."""
+
+    def __init__(self, cues: Sequence[Cue]) -> None:
+        self.cues = sorted(cues, key=lambda c: c.start)
+        self.places: dict[str, list[int]] = defaultdict(list)
+        for i, cue in enumerate(self.cues):
+            for word in set(words(cue.text)):
+                self.places[word].append(i)
+        self.span_end: list[int] = []  # the first cue past READ_SPAN from each one
+        j = 0
+        for cue in self.cues:
+            while j < len(self.cues) and self.cues[j].start - cue.start <= READ_SPAN:
+                j += 1
+            self.span_end.append(j)
+
+    def telling(self, wanted: Iterable[str]) -> set[str]:
+        """The words that can place a reading: not those said all through the recording."""
+        common = max(COMMON_CUES, len(self.cues) // 20)
+        return {w for w in wanted if len(self.places.get(w, ())) <= common}
+
+    def _says(self, word: str, low: int, high: int) -> bool:
+        places = self.places.get(word, ())
+        k = bisect.bisect_left(places, low)
+        return k < len(places) and places[k] < high
+
+    def reading(self, wanted: set[str]) -> timedelta | None:
+        """When the best reading of ``wanted`` begins (None below ``MATCH_SHARE``).
+
+        A reading with ``MATCH_SHARE`` of the words misses few of them, so it says one of
+        the rarest few: only the cues near those are tried.
+        """
+        need = math.ceil(MATCH_SHARE * len(wanted))
+        rarest = sorted(wanted, key=lambda w: (len(self.places.get(w, ())), w))
+        starts: set[int] = set()
+        for word in rarest[: len(wanted) - need + 1]:
+            for i in self.places.get(word, ()):  # a reading may begin a cue or two before
+                starts.update(range(max(0, i - 2), i + 1))
+        best: tuple[int, int] | None = None
+        for i in sorted(starts):
+            said = sum(1 for w in wanted if self._says(w, i, self.span_end[i]))
+            if said >= need and (best is None or said > best[0]):
+                best = (said, i)
+        if best is None:
+            return None
+        first = best[1]  # the reading begins at its first cue that says one of the words
+        while not any(self._says(w, first, first + 1) for w in wanted):
+            first += 1
+        return self.cues[first].start
 
 
 def _agreeing(
@@ -215,14 +231,14 @@ def _agreeing(
 ) -> list[tuple[datetime, str]]:
     """The largest group of finds (sorted) within ``AGREE`` of each other. On a tie, the
     group nearest the clock's start (recordings start with the session), else the earliest."""
-    groups: list[list[tuple[datetime, str]]] = []
+    groups: list[tuple[int, int]] = []
     low = 0
     for high in range(len(finds)):
         while finds[high][0] - finds[low][0] > AGREE:
             low += 1
-        groups.append(finds[low : high + 1])
-    size = max(len(g) for g in groups)
-    tied = [g for g in groups if len(g) == size]
+        groups.append((low, high + 1))
+    size = max(high - low for low, high in groups)
+    tied = [finds[low:high] for low, high in groups if high - low == size]
     if clock_start is None:
         return tied[0]
     return min(tied, key=lambda g: abs(g[len(g) // 2][0] - clock_start))

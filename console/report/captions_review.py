@@ -152,28 +152,51 @@ def _review(record: Record) -> Review | None:
     return Review(record.id, str(state), turns, start, end, data.get("edited") is True)
 
 
+_WORD = re.compile(r"\w+")
+MAX_NAME_WORDS = 5
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 class NameRule:
     """The ``--with-names`` rule for spoken answers: staff named, everyone else not."""
 
     def __init__(self, staff: Iterable[str], hidden: Iterable[str], with_names: bool) -> None:
-        self.staff = {" ".join(s.split()).casefold() for s in staff if s}
+        self.staff = {_fold(s) for s in staff if s}
         self.with_names = with_names
-        self._hidden = {h.strip() for h in hidden if h and h.strip()}
+        self._hidden = {_fold(h) for h in hidden if h and h.strip()} - self.staff
 
     def speaker(self, who: str | None) -> str | None:
-        if who is None or self.with_names or " ".join(who.split()).casefold() in self.staff:
+        if who is None or self.with_names or _fold(who) in self.staff:
             return who
         return PARTICIPANT
 
     def text(self, said: str, speakers: Iterable[str | None]) -> str:
+        """``said`` with every hidden name (askers, speakers not on staff) as ``[name]``.
+
+        Names are looked up word by word (a set, not one pattern of thousands of names), so
+        a session with ten thousand askers costs no more per answer than one with ten.
+        """
         if self.with_names:
             return said
-        names = self._hidden | {s for s in speakers if s and self.speaker(s) == PARTICIPANT}
-        names = {n for n in names if " ".join(n.split()).casefold() not in self.staff}
+        names = self._hidden | {_fold(s) for s in speakers if s and self.speaker(s) == PARTICIPANT}
         if not names:
             return said
-        pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        return re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", NAME_MARK, said, flags=re.IGNORECASE)
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(said)]
+        out: list[str] = []
+        done = i = 0
+        while i < len(spans):
+            for n in range(min(MAX_NAME_WORDS, len(spans) - i), 0, -1):
+                start, end = spans[i][0], spans[i + n - 1][1]
+                if _fold(said[start:end]) in names:
+                    out += [said[done:start], NAME_MARK]
+                    done, i = end, i + n
+                    break
+            else:
+                i += 1
+        return "".join([*out, said[done:]])
 
     def turns(self, turns: Iterable[Turn]) -> tuple[Turn, ...]:
         turns = tuple(turns)

@@ -300,3 +300,13 @@ def test_a_three_hour_file(tmp_path: Path) -> None:
         assert end is not None
         assert all(start - timedelta(seconds=3.5) < c.start < end for c in spoken.cues)
     assert took < 20, f"a three-hour file took {took:.1f}s"
+
+
+def test_disagreeing_finds_tie_to_the_one_nearest_the_clock() -> None:
+    cues = [
+        Cue(timedelta(minutes=5), timedelta(minutes=5, seconds=5), TEXTS["q1"], None, 1),
+        Cue(timedelta(minutes=40), timedelta(minutes=40, seconds=5), TEXTS["q2"], None, 2),
+    ]
+    s = suggest_offset(cues, WINDOWS, TEXTS, CLOCK)
+    # q1 says the recording started 15:35, q2 says 15:03; the clock started at 15:30.
+    assert s.recording_start == at(35) and s.matched == ("q1",)

@@ -218,3 +218,31 @@ def test_bad_options(
 def test_a_missing_file_is_named(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _export(root, "--transcript", str(root / "nope.vtt")) == 1
     assert f"{root / 'nope.vtt'}:1: cannot read the file" in capsys.readouterr().err
+
+
+def test_kept_reviews_are_in_every_later_report_without_the_file(
+    root: Path, captions: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from console.report.captions_review import DROPPED, KEPT
+    from console.report.spoken import decide, read_transcript, review_items
+    from console.store import AuthorFile, SessionFolder
+
+    folder = SessionFolder.open(root / "sessions" / SESSION_ID)
+    transcript = read_transcript(folder, captions, now=T0 + timedelta(hours=2))
+    items = {i.key: i for i in review_items(transcript.times, {}, transcript)}
+    assert set(items) == {"form:1", "manual:q-chat-1"}
+    kept = decide(items["form:1"], KEPT).to_record("Fran Facilitator", None, "2025-12-17T23:00:00")
+    dropped = decide(items["manual:q-chat-1"], DROPPED).to_record(
+        "Fran Facilitator", None, "2025-12-17T23:00:00"
+    )
+    with AuthorFile(folder.author_path("Fran Facilitator"), "Fran Facilitator") as file:
+        file.put_many([kept, dropped])
+
+    assert _export(root, "--format", "json") == 0
+    qs = _questions(json.loads(capsys.readouterr().out))
+    assert qs["form:1"]["spoken"]["state"] == "kept"  # type: ignore[index]
+    assert "spoken" not in qs["manual:q-chat-1"]  # dropped: left out, even with the file
+    assert _export(root, "--format", "json", "--transcript", str(captions)) == 0
+    qs = _questions(json.loads(capsys.readouterr().out))
+    assert "spoken" not in qs["manual:q-chat-1"]
+    assert qs["form:1"]["spoken"]["state"] == "kept"  # type: ignore[index]

@@ -67,6 +67,22 @@ def time_to_marker(
         os.close(fd)
 
 
+def stop_forms(data: Path, deadline: float = 15.0) -> None:
+    """The form is a process of its own that outlives the console (``facilitator run``): stop
+    the one this run started, once it is up (the console may have been stopped while it
+    started), before its folder goes."""
+    sys.path.insert(0, str(ROOT))
+    from console.session.form_process import STATE_FILE, stop_form
+
+    end = time.monotonic() + deadline
+    for intake in (data / "sessions").glob("*/intake"):
+        while (intake / "form.log").exists() and not (intake / STATE_FILE).exists():
+            if time.monotonic() > end:
+                break
+            time.sleep(0.05)
+        stop_form(intake)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
@@ -96,7 +112,11 @@ def main() -> None:
             ]
             if not args.form:
                 argv.append("--no-form")
-            ours.append(time_to_marker(argv, "Run of show", env))
+            try:
+                ours.append(time_to_marker(argv, "Run of show", env))
+            finally:
+                if args.form:
+                    stop_forms(Path(data))
     b, o = statistics.median(baseline), statistics.median(ours)
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} cpus, Python {platform.python_version()}"

@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 if TYPE_CHECKING:
-    from console.intake.server import IntakeServer
+    from console.session.console_form import ConsoleForm
     from console.session.feed_service import FeedService
     from console.session.form_sync import FormSync
     from console.session.source_choice import SourceChoice
@@ -96,6 +96,7 @@ class FacilitatorApp(FormHosting):
         source: SourceChoice | None = None,
         now: Callable[[], datetime] = system_now,
         defer_panels: bool = True,
+        form_process: bool = False,
     ) -> None:
         super().__init__()
         # Saves run on a writer thread; with the default 5 ms GIL switch interval a busy
@@ -113,7 +114,11 @@ class FacilitatorApp(FormHosting):
         self.exit_message = ""
         self.return_code_override: int | None = None
         self.last_saved_at: datetime | None = None
-        self.form: IntakeServer | None = None
+        self.form_process = form_process
+        """Host the built-in form as a process of its own that outlives the console
+        (``facilitator run``); else in this event loop (tests: faster, nothing left over)."""
+        self.form: ConsoleForm | None = None
+        self.form_stopped = False
         self.form_url = ""
         self._feed_service: FeedService | None = None
         self.form_syncs: list[FormSync] = []
@@ -428,8 +433,7 @@ class FacilitatorApp(FormHosting):
                 await sync.stop()
         if self._feed_service is not None:  # pollers closed, the newest feed on disk
             await self._feed_service.stop()
-        if self.form is not None:
-            await self.form.stop()
+        await self.leave_form()  # stopped, or (a process, mid-session) left serving
         if self.writer is not None:
             await self.writer.close()
         self.session.close()

@@ -1,17 +1,17 @@
 """The question form the console hosts, as a part of the App: start, sync, link, open/close.
 
 ``FacilitatorApp`` inherits this class; it lives apart only to keep ``console/app.py`` short
-enough to read. Nothing here is new: these are the App's own methods (``start_form``,
-``set_form_open``, ``close_form``, ``participant_sync_lines``...), under the same names, so the
-tests, the palette and ``console.host.Host`` reach them on the App as before. What they need
-of the App (the session, the clock, the feed service, the clipboard) is declared below and
-provided by ``FacilitatorApp``.
+enough to read. The form is a ``console.session.console_form.ConsoleForm``: a process of its
+own when ``facilitator run`` built the App (``form_process``), which a quit mid-session leaves
+serving, or a server in this event loop (tests), which stops with the App. What these methods
+need of the App (the session, the clock, the feed service, the clipboard) is declared below
+and provided by ``FacilitatorApp``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,20 +19,16 @@ from textual import work
 from textual.app import App
 
 from console.intake.form_state import CLOSED, ENDED
-from console.session.form_host import (
-    form_state_line,
-    intake_source,
-    intake_target,
-    make_server,
-    starts_closed,
-)
+from console.session.console_form import FormControlError
+from console.session.form_host import form_state_line
 
 if TYPE_CHECKING:
     from console.feeds.config import SourceConfig
-    from console.intake.server import IntakeServer
+    from console.session.console_form import ConsoleForm
     from console.session.feed_service import FeedService
     from console.session.form_sync import FormSync, FormTarget
     from console.session.live import LiveSession
+    from console.store import Record
 
 
 class FormHosting(App[None]):
@@ -41,8 +37,11 @@ class FormHosting(App[None]):
     if TYPE_CHECKING:  # provided by FacilitatorApp
         session: LiveSession
         now: Callable[[], datetime]
-        form: IntakeServer | None
+        form: ConsoleForm | None
+        form_process: bool
+        form_stopped: bool
         form_url: str
+        exit_message: str
         form_syncs: list[FormSync]
 
         def session_changed(self) -> None: ...
@@ -51,25 +50,35 @@ class FormHosting(App[None]):
 
         def copy_text(self, text: str, what: str = "Text") -> Any: ...
 
+        async def persist(self, records: Sequence[Record] | Record) -> bool: ...
+
     @work(exit_on_error=False, group="intake")
     async def start_form(self) -> None:
-        """Serve the built-in question form in this event loop and feed it to the board."""
+        """Serve the built-in question form and feed it to the board: as a process of its own
+        (``form_process``: started, or found running and reattached to) or, when the App was
+        built without it (tests), in this event loop."""
         from console.intake import IntakeError
+        from console.session.console_form import start_as_process, start_in_process
+        from console.session.form_process import FormProcessError
 
-        server = make_server(self.session)
         try:
-            await server.start()
-        except IntakeError as exc:
-            self.notify(f"The question form did not start: {exc}", severity="error", timeout=15)
+            if self.form_process:
+                started = await start_as_process(self.session)
+            else:
+                started = await start_in_process(self.session)
+        except (IntakeError, FormProcessError) as exc:
+            self.notify(f"The question form did not start: {exc}", severity="error", timeout=30)
             return
-        self.form = server
-        if starts_closed(server, self.session):
+        form = self.form = started.form
+        if started.notice:
+            self.notify(started.notice, timeout=8)
+        if started.close_now:
             await self.close_form()
-        self.form_url = server.url
+        self.form_url = form.url
         self.session_changed()  # the header shows the address
-        self.feed_service().add_source(intake_source(server, self.session))
-        self.start_form_sync(intake_target(server, self.session))
-        await self.keep_form_url(server.url)
+        self.feed_service().add_source(form.source(self.session.agenda.timezone))
+        self.start_form_sync(form.target())
+        await self.keep_form_url(form.url)
 
     def start_form_sync(self, target: FormTarget) -> None:
         """Push the board's decisions to the form at ``target`` for as long as the App runs
@@ -79,10 +88,19 @@ class FormHosting(App[None]):
         from console.session.form_sync import FormSync
 
         sync = FormSync(
-            self.session.board, target, now=self.now, on_board_change=self.session_changed
+            self.session.board,
+            target,
+            now=self.now,
+            on_board_change=self.session_changed,
+            save=self.save_form_votes,
         )
         self.form_syncs.append(sync)
         sync.start()
+
+    def save_form_votes(self, records: list[Record]) -> None:
+        """Keep the form's counts of typed-in questions in the session (the report and the
+        next carry-over read them), written like any decision."""
+        self.run_worker(self.persist(records), group="board-save", exit_on_error=False)
 
     def hosted_form_sync(self, config: SourceConfig) -> None:
         """A hosted ``form serve`` read with the ``intake`` preset gets the decisions too."""
@@ -154,13 +172,11 @@ class FormHosting(App[None]):
         """Stop the form taking questions: the session ``ended`` (the page says so), or the
         facilitator ``closed`` it for now. The state is kept in the session folder; False
         (and said) when that save failed, though the form is closed all the same."""
-        from console.intake import IntakeError
-
         if self.form is None:
             return False
         try:
             await self.form.set_open(False, reason)
-        except IntakeError as exc:
+        except FormControlError as exc:
             self.notify(f"NOT SAVED: {exc}", severity="error", timeout=15)
             return False
         return True
@@ -171,8 +187,6 @@ class FormHosting(App[None]):
 
     async def set_form_open(self, open: bool) -> None:
         """Close the question form for now, or reopen it, and say how it stands."""
-        from console.intake import IntakeError
-
         form = self.form
         if form is None:
             self.notify("No built-in question form is running in this console.", severity="warning")
@@ -180,7 +194,22 @@ class FormHosting(App[None]):
         if form.open != open:  # when it already is, only say how it stands
             try:
                 await form.set_open(open, CLOSED)
-            except IntakeError as exc:
+            except FormControlError as exc:
                 self.notify(f"NOT SAVED: {exc}", severity="error", timeout=15)
                 return
         self.notify(form_state_line(form.open, form.closed_reason))
+
+    async def leave_form(self) -> None:
+        """At quit: stop the form, or leave it serving (a process, mid-session: participants
+        keep the link); ``form_stopped`` says which, for the exit line."""
+        from console.session.console_form import stops_at_quit
+
+        form = self.form
+        if form is None or not stops_at_quit(form, self.session):
+            return
+        try:
+            await form.stop()
+        except FormControlError as exc:
+            self.exit_message = f"{self.exit_message}\n{exc}".strip()
+            return
+        self.form_stopped = True

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 
 class FormView(Protocol):
-    """What a view reads of the built-in question form (``IntakeServer`` has it)."""
+    """What a view reads of the built-in question form (``console_form.ConsoleForm`` has it)."""
 
     @property
     def open(self) -> bool:
@@ -53,6 +53,11 @@ class FormView(Protocol):
     @property
     def closed_reason(self) -> str | None:
         """Why it is closed (``ended``, ``closed``), None when open."""
+        ...
+
+    @property
+    def outlives_console(self) -> bool:
+        """Whether it keeps serving after the console exits (a process of its own)."""
         ...
 
 

@@ -4,7 +4,8 @@ A ``Participant`` is one browser (its own cookie jar) speaking plain HTTP to a f
 fetches the page for a CSRF token, posts a question, says "me too", reads the list and its
 private page. ``FormServe`` runs ``facilitator form serve`` as a real process with its own
 data folder and port. ``until`` waits for a condition with a generous deadline (never a
-timed assertion).
+timed assertion). In Chromium (a Playwright page), ``ask_in_browser``, ``vote_in_browser``
+and ``page_text`` do the same as a participant would, and ``assert_accessible`` runs axe-core.
 """
 
 from __future__ import annotations
@@ -18,10 +19,26 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from console.intake import FormInfo
+
 TOKEN = "form-token-for-tests-0123456789"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+INFO = FormInfo(
+    title="School Safety Office Hours",
+    when="Wednesday, December 17, 2025, 3:30 PM EST",
+    themes=[
+        ("drills", "Drills and exercises"),
+        ("access", "Building access"),
+        ("mental-health", "Mental health and threat assessment"),
+    ],
+    host="Department of Emergency Services and Public Protection",
+)
+"""What the form's header says in the tests that serve it without a console."""
 
 RUNNER = """
 import argparse, sys
@@ -148,3 +165,44 @@ class FormServe:
                 self.proc.wait(timeout=30)
         if self.proc.stdout is not None:
             self.proc.stdout.close()
+
+
+# -- the same, as a participant in Chromium (a Playwright page) ------------------------------
+async def ask_in_browser(page: Any, url: str, text: str) -> str:
+    """Fill in and send the form as a participant does; the private page's full address,
+    from the link on the thank-you page."""
+    await page.goto(url)
+    await page.get_by_label("Your question").fill(text)
+    await page.get_by_role("button", name="Send question").click()
+    await page.wait_for_url("**/thanks?r=*")
+    href = await page.locator("#private-link").get_attribute("href")
+    assert href and href.startswith("mine?k="), href
+    return url + href
+
+
+async def vote_in_browser(page: Any, url: str, form_id: str) -> None:
+    """Open the list and press "Me too" on one question."""
+    await page.goto(url + "questions")
+    await page.locator(f"#vote-{form_id}").click()
+    await page.wait_for_url("**/questions?voted=1*")
+
+
+async def shows(locator: Any, text: str) -> bool:
+    """Whether the element (a Playwright locator) shows ``text`` now; for ``until``."""
+    return text in await locator.inner_text()
+
+
+async def page_text(page: Any) -> str:
+    """What the page shows now (not its markup: escaped text reads as typed)."""
+    return str(await page.locator("body").inner_text())
+
+
+async def assert_accessible(page: Any, name: str) -> None:
+    """axe-core's WCAG 2.1 AA rules on the page as it is now: no violation."""
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"

@@ -21,12 +21,12 @@ from typing import Any
 from console.board.answers import ANSWER_KIND
 from console.board.answers import from_record as answer_from_record
 from console.board.moderation import Moderation, text_hash
-from console.board.question import MANUAL, question_key
+from console.board.question import FORM_VOTES_KIND, MANUAL, question_key
 from console.board.views import UNDECIDED, BoardViews
-from console.feeds.model import FeedQuestion
+from console.feeds.model import FeedQuestion, voter_tokens
 from console.store import Record, wins
 
-_KINDS = ("question", "moderation", ANSWER_KIND)
+_KINDS = ("question", "moderation", ANSWER_KIND, FORM_VOTES_KIND)
 
 _source_id = attrgetter("source_id")
 
@@ -151,6 +151,8 @@ class BoardIndex(BoardViews):
             self._set_mod(record.id, record)
         elif record.kind == ANSWER_KIND:
             self._set_answer(record)
+        elif record.kind == FORM_VOTES_KIND:
+            self._set_form_votes(record)
         else:
             key = question_key(MANUAL, record.id)
             if record.deleted or not isinstance(record.data.get("text"), str):
@@ -179,6 +181,22 @@ class BoardIndex(BoardViews):
         else:
             self._live.discard(key)
         self._touch(key)
+
+    def _set_form_votes(self, record: Record) -> None:
+        """The form's count for a typed-in question (records may come from other machines:
+        a count that is not a whole number reads as none)."""
+        votes = record.data.get("votes")
+        if record.deleted or isinstance(votes, bool) or not isinstance(votes, int):
+            self._form_votes.pop(record.id, None)
+            self._form_voters.pop(record.id, None)
+        else:
+            self._form_votes[record.id] = max(votes, 0)
+            voters = voter_tokens(record.data.get("voters"))
+            if voters is None:
+                self._form_voters.pop(record.id, None)
+            else:
+                self._form_voters[record.id] = voters
+        self._touch(record.id)
 
     def _set_answer(self, record: Record) -> None:
         old = self._answers.pop(record.id, None)

@@ -28,6 +28,7 @@ from console.board.answers import (
 )
 from console.board.index import BoardIndex
 from console.board.moderation import DISMISSED, participant_state
+from console.board.question import FORM_VOTES_KIND, carried_voters
 from console.store import Record, new_id
 
 
@@ -116,19 +117,36 @@ class ParticipantSide(BoardIndex):
         return record
 
     # --------------------------------------------------------------- form votes
-    def set_form_votes(self, key: str, votes: int) -> bool:
+    def set_form_votes(
+        self, key: str, votes: int, voters: frozenset[str] | None = None
+    ) -> list[Record]:
         """The form's "me too" count for a question the console typed in and published there
-        (the feed brings the votes of the form's own questions). Not a record: the form keeps
-        the votes. True when the count changed."""
+        (the feed brings the votes of the form's own questions), with its voter tokens when
+        the form names them. The form keeps the votes; the console keeps a copy as a
+        ``form_votes`` record, so the report and a carry-over have them. The record to
+        persist, or none when nothing changed."""
         if key not in self._manual:
-            return False
+            return []
         votes = max(int(votes), 0)
-        if self._form_votes.get(key, 0) == votes:
-            return False
-        self._form_votes[key] = votes
-        self._touch(key)
-        self.version += 1
-        return True
+        if self._form_votes.get(key, 0) == votes and self._form_voters.get(key) == voters:
+            return []
+        data: dict[str, object] = {"votes": votes}
+        if voters is not None:
+            data["voters"] = sorted(voters)
+        have = self._records.get((FORM_VOTES_KIND, key))
+        stamp = self._stamp()
+        if have is None:
+            record = Record(FORM_VOTES_KIND, key, self.author, 1, stamp, False, data)
+        else:
+            record = have.revised(self.author, data, updated_at=stamp)
+        self._apply(record)
+        return [record]
+
+    def carried_voters(self, key: str) -> frozenset[str]:
+        """The voter tokens a carried question brought from the earlier session (sent to
+        this session's form so they count once and cannot vote for it again)."""
+        manual = self._manual.get(key)
+        return carried_voters(manual.data) if manual is not None else frozenset()
 
     # ------------------------------------------------------ the participants' view
     def is_held(self, key: str) -> bool:

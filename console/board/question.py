@@ -12,11 +12,14 @@ from typing import Any
 
 from console.board.answers import ParticipantAnswer
 from console.board.moderation import ORIGINS, Moderation, text_hash
-from console.feeds.model import FeedQuestion
+from console.feeds.model import FeedQuestion, voter_tokens
 from console.store import Record
 
 MANUAL = "manual"
 """The source label of questions typed in by hand."""
+FORM_VOTES_KIND = "form_votes"
+"""The record of the form's "me too" count (and voters) of a question the console typed in:
+kept in the session so the report and the next carry-over have them (id: the board key)."""
 
 
 def question_key(source: str, source_id: str) -> str:
@@ -38,7 +41,8 @@ class Question:
     """Whether the asker agreed to have their name shown (presenter view, report)."""
     submitted_at: datetime | None
     votes: int
-    """Feed votes + manual +1s + the votes of duplicates merged under this one."""
+    """Feed votes + manual +1s + the votes of duplicates merged under this one (a voter the
+    form names in two of them counts once)."""
     topic: str | None
     status: str
     starred: bool
@@ -68,6 +72,8 @@ class Question:
     participant_answers: tuple[ParticipantAnswer, ...] = ()
     """Answers for the participants (public or for the asker), oldest first; never the
     internal ``answer_note``."""
+    voters: frozenset[str] = frozenset()
+    """The form's voter tokens behind ``votes`` (its own, its duplicates', carried ones)."""
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -100,6 +106,14 @@ def carried_votes(data: dict[str, Any]) -> int:
     return votes
 
 
+def carried_voters(data: dict[str, Any]) -> frozenset[str]:
+    """The form's voter tokens among a carried question's votes (``carried_from.voters``):
+    sent to the next session's form, so those voters count once and cannot vote again."""
+    origin = data.get("carried_from")
+    found = voter_tokens(origin.get("voters")) if isinstance(origin, dict) else None
+    return found or frozenset()
+
+
 def from_feed(
     key: str,
     fq: FeedQuestion,
@@ -110,6 +124,7 @@ def from_feed(
     *,
     held: bool = False,
     answers: tuple[ParticipantAnswer, ...] = (),
+    voters: frozenset[str] = frozenset(),
 ) -> Question:
     return Question(
         key=key,
@@ -140,6 +155,7 @@ def from_feed(
         held=held or fq.held,
         language=fq.language,
         participant_answers=answers,
+        voters=voters,
     )
 
 
@@ -153,6 +169,7 @@ def from_manual(
     *,
     held: bool = False,
     answers: tuple[ParticipantAnswer, ...] = (),
+    voters: frozenset[str] = frozenset(),
 ) -> Question:
     data = rec.data
     text = data.get("text")
@@ -187,4 +204,5 @@ def from_manual(
         hidden=mod.hidden,
         held=held,
         participant_answers=answers,
+        voters=voters,
     )

@@ -19,7 +19,13 @@ from itertools import count
 from console.board.answers import ParticipantAnswer
 from console.board.moderation import PARTICIPANT_LISTS, ROLES, STATUSES, Moderation
 from console.board.order import Selection, Sort
-from console.board.question import Question, carried_votes, from_feed, from_manual
+from console.board.question import (
+    Question,
+    carried_voters,
+    carried_votes,
+    from_feed,
+    from_manual,
+)
 from console.feeds.model import FeedQuestion
 from console.store import Record
 from console.text.words import contains_word, word_matcher
@@ -74,6 +80,8 @@ class BoardViews:
         self._form_votes: dict[str, int] = {}
         """Votes the form counted for questions the console typed in and published there
         (form data, not a decision: never a record; the form pusher reports them)."""
+        self._form_voters: dict[str, frozenset[str]] = {}
+        """The same, as the form's voter tokens (a form that names them)."""
         self._views: dict[str, Question] = {}
         self._hay: dict[str, str] = {}
         self._seq: dict[str, int] = {}
@@ -251,36 +259,55 @@ class BoardViews:
     def _build(self, key: str) -> Question:
         mod = self._mod.get(key)
         dups = tuple(sorted(self._dups.get(key, ()))) if mod is None or not mod.merged_into else ()
-        votes = self._own_votes(key) + sum(self._own_votes(d) for d in dups if self._exists(d))
+        votes, voters = self._group_votes([key, *(d for d in dups if self._exists(d))])
         fq = self._feed.get(key)
         seen = self._is_seen(key, mod)
         held = contains_word(self._current_text(key), self._held)
         answers = self._answers_for(key)
         if fq is not None:
             view = from_feed(
-                key, fq, mod or UNDECIDED, votes, dups, seen, held=held, answers=answers
-            )
+                key, fq, mod or UNDECIDED, votes, dups, seen, held=held, answers=answers,
+                voters=voters,
+            )  # fmt: skip
         else:
             manual = self._manual[key]
             view = from_manual(
-                key, manual, mod or UNDECIDED, votes, dups, seen, held=held, answers=answers
-            )
+                key, manual, mod or UNDECIDED, votes, dups, seen, held=held, answers=answers,
+                voters=voters,
+            )  # fmt: skip
         self._views[key] = view
         self._hay[key] = " ".join(
             part for part in (view.text, view.asker, view.topic, view.answer_note) if part
         ).casefold()
         return view
 
-    def _own_votes(self, key: str) -> int:
+    def _group_votes(self, keys: list[str]) -> tuple[int, frozenset[str]]:
+        """The votes of a question and its duplicates: every count that names no voter, plus
+        each voter the form named once, however many of the questions they voted for."""
+        counted, voters = 0, frozenset[str]()
+        for key in keys:
+            count, named = self._own_votes(key)
+            counted += count
+            voters |= named
+        return counted + len(voters), voters
+
+    def _own_votes(self, key: str) -> tuple[int, frozenset[str]]:
+        """One question's votes: ``(those counted without a voter, the voters named)``."""
+        mod = self._mod.get(key)
+        count = mod.plus_ones if mod else 0
         fq = self._feed.get(key)
         if fq is not None:
-            base = fq.votes if fq.votes and fq.votes > 0 else 0
-        else:
-            manual = self._manual.get(key)
-            base = carried_votes(manual.data) if manual is not None else 0
-            base += self._form_votes.get(key, 0)
-        mod = self._mod.get(key)
-        return base + (mod.plus_ones if mod else 0)
+            if fq.voters is not None:
+                return count, fq.voters
+            return count + (fq.votes if fq.votes and fq.votes > 0 else 0), frozenset()
+        manual = self._manual.get(key)
+        carried = carried_votes(manual.data) if manual is not None else 0
+        named = carried_voters(manual.data) if manual is not None else frozenset()
+        count += max(carried - len(named), 0)  # +1s and other sources of the earlier session
+        form = self._form_voters.get(key)
+        if form is not None:  # the form counts the carried voters it was sent among them
+            return count, named | form
+        return count + self._form_votes.get(key, 0), named
 
     def _answers_for(self, key: str) -> tuple[ParticipantAnswer, ...]:
         mine = self._answers_of.get(key)

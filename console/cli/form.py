@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from console.cli import form_link
+from console.cli import form_link, form_stop
 from console.intake.config import TOKEN_ENV, FormInfo, IntakeConfig, IntakeError
 from console.system.paths import data_dir
 
@@ -115,6 +115,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--ready-fd", type=int, default=None, help=argparse.SUPPRESS)
     serve.set_defaults(handler=run_form_serve)
     form_link.register(actions)
+    form_stop.register(actions)
 
 
 def _form_info(args: argparse.Namespace) -> FormInfo:
@@ -150,6 +151,9 @@ def _info_file(path: Path) -> FormInfo:
             host=str(raw["host"]) if raw.get("host") else None,
             ask_email=raw.get("ask_email", True) is not False,
             email_consent=str(raw["email_consent"]) if raw.get("email_consent") else None,
+            stops_after_session=raw.get("stops_after_session") is True,
+            start=str(raw["start"]) if raw.get("start") else None,
+            timezone=str(raw["timezone"]) if raw.get("timezone") else None,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"cannot read the form's details from {path} ({exc})") from None

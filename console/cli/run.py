@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from console.system.paths import config_dir, data_dir
 
 if TYPE_CHECKING:
+    from console.app import FacilitatorApp
     from console.session.setup import Launch
     from console.session.source_choice import SourceChoice
 
@@ -134,10 +136,15 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for notice in form.notices:  # loudly, before the screen takes the terminal
         print(f"facilitator: {notice}", file=sys.stderr)
+    if form.port_taken:  # participants hold that link: never open without the form on it
+        session.close()
+        return 1
     message = " ".join(filter(None, (launch.message, session.carried_summary, *form.notices)))
     from console.app import FacilitatorApp
 
-    app = FacilitatorApp(session, settings=settings, message=message, source=form.choice)
+    app = FacilitatorApp(
+        session, settings=settings, message=message, source=form.choice, form_process=True
+    )
     try:
         app.run()
     finally:
@@ -147,7 +154,25 @@ def run(args: argparse.Namespace) -> int:
         print(recovery)
     if app.exit_message:
         print(app.exit_message)
+    if farewell := form_farewell(app, session.folder.info.id, args):
+        print(farewell)
     return app.return_code or 0
+
+
+def form_farewell(app: FacilitatorApp, session_id: str, args: argparse.Namespace) -> str:
+    """The exit line about a form that outlives the console: stopped, or still serving (with
+    how to come back to it and how to stop it)."""
+    from console.session.console_form import left_serving_words, stopped_words
+
+    form = app.form
+    if form is None or not form.outlives_console:
+        return ""
+    if app.form_stopped:
+        return stopped_words(form)
+    command = "facilitator"
+    if getattr(args, "data_dir", None):
+        command += f" --data-dir {shlex.quote(str(args.data_dir))}"
+    return left_serving_words(form, session_id, command)
 
 
 def source_choice(args: argparse.Namespace) -> SourceChoice:

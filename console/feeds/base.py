@@ -71,6 +71,7 @@ def question(
     display_name: bool = True,
     language: object = None,
     held: bool = False,
+    voters: frozenset[str] | None = None,
 ) -> FeedQuestion:
     """Build a FeedQuestion with every field cleaned and capped (the boundary, once)."""
     name = clean_text(asker, NAME_LIMIT, single_line=True) if asker is not None else ""
@@ -89,6 +90,7 @@ def question(
         if isinstance(language, str)
         else None,
         held=held,
+        voters=voters,
     )
 
 

@@ -8,6 +8,7 @@ id; for sheets, which only append, the row's position).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,9 @@ NAME_LIMIT = 120
 EMAIL_LIMIT = 254
 TOPIC_LIMIT = 80
 LANGUAGE_LIMIT = 16
+VOTER_TOKEN = re.compile(r"[0-9a-f]{16}\Z")
+"""A voter as the built-in form names it to the console (``console.intake.voters``)."""
+MAX_VOTERS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,10 @@ class FeedQuestion:
     """The language the question was asked in (the built-in form says; ``None``: unknown)."""
     held: bool = False
     """The built-in form found one of its held words in it: it waits for publishing."""
+    voters: frozenset[str] | None = None
+    """Who voted, as the built-in form's voter tokens (``None``: the source gives a count
+    only). The board counts a voter of merged questions once, and a carried question keeps
+    them (``console.session.carry_over``)."""
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -51,6 +59,8 @@ class FeedQuestion:
             out["language"] = self.language
         if self.held:
             out["held"] = True
+        if self.voters is not None:
+            out["voters"] = sorted(self.voters)
         return out
 
     @classmethod
@@ -68,4 +78,12 @@ class FeedQuestion:
             display_name=bool(raw.get("display_name", True)),
             language=str(raw["language"])[:LANGUAGE_LIMIT] if raw.get("language") else None,
             held=raw.get("held") is True,
+            voters=voter_tokens(raw.get("voters")),
         )
+
+
+def voter_tokens(value: object) -> frozenset[str] | None:
+    """Voter tokens from outside data: the valid ones, or ``None`` when it is not a list."""
+    if not isinstance(value, list):
+        return None
+    return frozenset(v for v in value[:MAX_VOTERS] if isinstance(v, str) and VOTER_TOKEN.match(v))

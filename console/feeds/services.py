@@ -24,6 +24,7 @@ from console.feeds.config import SourceConfig
 from console.feeds.csv_adapter import QUESTION_WORDS
 from console.feeds.errors import FeedConfigError, FeedFormatError
 from console.feeds.json_adapter import load_json
+from console.feeds.model import voter_tokens
 
 
 def _bearer(config: SourceConfig, service: str) -> dict[str, str]:
@@ -366,6 +367,7 @@ def intake_parse(
                 votes=parse_votes(raw.get("votes")),
                 language=raw.get("language"),
                 held=raw.get("held") is True,
+                voters=voter_tokens(raw.get("voters")),
             )
         )
     cursor = data.get("cursor")

@@ -1,15 +1,18 @@
 """The console's API (bearer token): read questions, push decisions, add typed-in questions.
 
 - ``GET /api/questions?after=<cursor>&wait=<s>`` long-poll for the board: questions new or
-  whose votes changed since the cursor, each with ``votes``, ``language``, ``held`` and
-  ``origin`` (questions the console added itself are left out unless ``origin=all``);
+  whose votes changed since the cursor, each with ``votes``, ``voters`` (voter tokens:
+  ``console.intake.voters``), ``language``, ``held`` and ``origin`` (questions the console
+  added itself are left out unless ``origin=all``);
 - ``POST /api/session`` ``{"open": bool, "reason"?: "ended"|"closed"}`` closes or reopens;
 - ``POST /api/decisions`` ``{"mode"?: "screened"|"open", "decisions": [...]}`` the console's
   decisions (idempotent: the same batch twice gives the same result);
 - ``POST /api/questions`` ``{"text": ..., "name"?, "display_name"?, "language"?,
   "published"?, "id"?}`` a question the facilitator typed in (heard aloud); with an ``id``
   it is idempotent (the same id again answers ``200`` with the question already stored), so
-  the console can retry a post whose answer it never got without making a second question.
+  the console can retry a post whose answer it never got without making a second question;
+- ``POST /api/voters`` ``{"id": ..., "voters": [token, ...]}`` voters a question carried over
+  from an earlier session had there (at most 1,000 per post; the same again changes nothing).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from console.intake.pages import NAME_LIMIT, QUESTION_LIMIT
 from console.intake.render import LANGUAGES
 from console.intake.submissions import Cursor, StoreWriteError
 from console.intake.visibility import DecisionError, is_held, parse_decisions
+from console.intake.voters import parse_voters
 
 MAX_WAIT_S = 30.0
 CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}\Z")
@@ -54,8 +58,12 @@ class ApiRoutes:
         app.router.add_post("/api/questions", self.post_question)
         app.router.add_post("/api/session", self.post_session)
         app.router.add_post("/api/decisions", self.post_decisions)
+        app.router.add_post("/api/voters", self.post_voters)
 
-    def to_api(self, q: StoredQuestion, email: str | None) -> dict[str, Any]:
+    def to_api(
+        self, q: StoredQuestion, email: str | None, voters: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        """One question for the console; ``votes`` counts its ``voters`` (carried ones too)."""
         return {
             "id": q.id,
             "text": q.text,
@@ -65,7 +73,8 @@ class ApiRoutes:
             "topic": q.topic,
             "theme_id": q.theme_id,
             "submitted_at": q.submitted_at,
-            "votes": q.votes,
+            "votes": max(q.votes, len(voters)),
+            "voters": sorted(voters),
             "language": q.language,
             "held": is_held(q.text, self.server.held),
             "origin": q.origin,
@@ -118,8 +127,11 @@ class ApiRoutes:
         }:
             return web.Response(status=304, headers={"ETag": etag})
         emails = await store.emails(q.id for q in shown)
+        voters = await store.voters(q.id for q in shown if q.votes or q.origin == CONSOLE)
         body = {
-            "questions": [self.to_api(q, emails.get(q.id)) for q in shown],
+            "questions": [
+                self.to_api(q, emails.get(q.id), voters.get(q.id, frozenset())) for q in shown
+            ],
             "cursor": str(Cursor(store.epoch, last)),
             "open": srv.open,
         }
@@ -165,6 +177,28 @@ class ApiRoutes:
                 "mode": store.mode_override or self.server.config.participant_list,
             }
         )
+
+    async def post_voters(self, request: web.Request) -> web.Response:
+        data, refused = await self._json(request)
+        if refused is not None:
+            return refused
+        qid = data.get("id") if isinstance(data, dict) else None
+        try:
+            if not isinstance(qid, str) or not CLIENT_ID.match(qid):
+                raise ValueError("id must be the question's id")
+            voters = parse_voters(data.get("voters"))
+        except ValueError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        store = self.server.store
+        assert store is not None
+        try:
+            added = await store.add_carried_voters(qid, voters)
+        except StoreWriteError:
+            return web.json_response({"error": "the voters could not be saved"}, status=503)
+        if added is None:
+            return web.json_response({"error": "no such question"}, status=404)
+        have = (await store.voters([qid]))[qid]
+        return web.json_response({"id": qid, "added": added, "votes": len(have)})
 
     async def post_question(self, request: web.Request) -> web.Response:
         data, refused = await self._json(request)
@@ -228,4 +262,5 @@ class ApiRoutes:
             return web.json_response(
                 {"error": "that id belongs to a participant's question"}, status=409
             )
-        return web.json_response(self.to_api(have, None), status=200, dumps=_dumps)
+        voters = (await store.voters([qid]))[qid]
+        return web.json_response(self.to_api(have, None, voters), status=200, dumps=_dumps)

@@ -1,8 +1,9 @@
 """What the intake server shows and how it is run, as plain values.
 
-``FormInfo`` is deliberately not the agenda model: the form only needs a title, a line of
-preformatted time text and the theme choices, so the server never depends on how agendas
-are loaded. ``form_info_from_agenda`` adapts any object shaped like an agenda.
+``FormInfo`` is deliberately not the agenda model: the form only needs a title, the
+session's start and zone (its date line is written in each page's language) and the theme
+choices, so the server never depends on how agendas are loaded. ``form_info_from_agenda``
+adapts any object shaped like an agenda.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class FormInfo:
 
     title: str
     when: str = ""
+    """The date line as given (English); pages show ``when_in(lang)``."""
     themes: list[tuple[str, str]] = field(default_factory=list)
     """``(id, label)`` pairs offered in the optional theme list."""
     host: str | None = None
@@ -45,6 +47,25 @@ class FormInfo:
     """Offer the optional follow-up email field (always with the consent sentence)."""
     email_consent: str | None = None
     """The consent sentence under the email field; ``None``: the default, translated."""
+    stops_after_session: bool = False
+    """A console's own form, stopped once the session is over: the thank-you page tells the
+    asker their private link works until then (a hosted form keeps it working)."""
+    start: str | None = None
+    """When the session starts (ISO 8601 with its offset): the date line is written from it
+    in each page's language. ``None``: ``when`` is shown as given."""
+    timezone: str | None = None
+    """The session's time zone (IANA name) the date line is shown in."""
+
+    def when_in(self, lang: str) -> str:
+        """The date line in ``lang`` (``en``, ``es``), from ``start`` when known."""
+        if self.start:
+            try:
+                moment = datetime.fromisoformat(self.start)
+            except ValueError:
+                return self.when
+            if moment.tzinfo is not None:
+                return format_when(moment, self.timezone, lang)
+        return self.when
 
 
 @dataclass(slots=True)
@@ -84,18 +105,27 @@ class IntakeConfig:
     """Seconds a client has to send a posted body (32 KiB at most); then ``408``."""
 
 
-def format_when(start: datetime, timezone: str | None = None) -> str:
-    """Date and time in the session's own zone: 'Wednesday, December 17, 2025, 3:30 PM EST'."""
+WHEN_PATTERNS = {
+    "en": "EEEE, MMMM d, y, h:mm a",
+    "es": "EEEE, d 'de' MMMM 'de' y, H:mm",
+}
+"""The date line per language (CLDR patterns, written out by Babel): 'Wednesday, December
+17, 2025, 3:30 PM EST'; 'miércoles, 17 de diciembre de 2025, 15:30 EST'."""
+
+
+def format_when(start: datetime, timezone: str | None = None, lang: str = "en") -> str:
+    """Date and time in the session's own zone, in ``lang``, with the zone's abbreviation."""
+    from babel.dates import format_datetime  # only the pages need it: the CLI starts fast
+
     moment = start
     if timezone:
         try:
             moment = start.astimezone(ZoneInfo(timezone))
         except (ZoneInfoNotFoundError, ValueError):
             moment = start
-    hour = moment.strftime("%I").lstrip("0") or "12"
-    zone = moment.strftime("%Z")
-    text = f"{moment:%A}, {moment:%B} {moment.day}, {moment.year}, {hour}:{moment:%M %p}"
-    return f"{text} {zone}".strip()
+    pattern = WHEN_PATTERNS.get(lang, WHEN_PATTERNS["en"])
+    text = format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=lang)
+    return f"{text} {moment.strftime('%Z')}".strip()
 
 
 def form_info_from_agenda(agenda: Any, held_at: datetime | None = None) -> FormInfo:
@@ -107,7 +137,8 @@ def form_info_from_agenda(agenda: Any, held_at: datetime | None = None) -> FormI
     """
     start = held_at or getattr(agenda, "scheduled_start", None)
     timezone = getattr(agenda, "timezone", None)
-    when = format_when(start, str(timezone) if timezone else None) if start else ""
+    zone = str(timezone) if timezone else None
+    when = format_when(start, zone) if start else ""
     themes = [(str(t.id), str(t.label)) for t in getattr(agenda, "themes", ()) or ()]
     host = getattr(agenda, "host", None)
     return FormInfo(
@@ -115,4 +146,6 @@ def form_info_from_agenda(agenda: Any, held_at: datetime | None = None) -> FormI
         when=when,
         themes=themes,
         host=str(host) if host else None,
+        start=start.isoformat() if start and start.tzinfo else None,
+        timezone=zone,
     )

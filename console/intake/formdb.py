@@ -73,6 +73,15 @@ from console.intake.formdb_schema import (
 )
 from console.intake.formdb_writer import GroupWriter
 from console.intake.submissions import MAX_PAGE, Cursor, StoreWriteError
+from console.intake.tokens import load_server_secret
+from console.intake.voters import (
+    TokenMaker,
+    add_carried,
+    carried_for,
+    group_counts,
+    is_carried_voter,
+    voters_of,
+)
 
 __all__ = [
     "ANSWERED",
@@ -104,7 +113,7 @@ T = TypeVar("T")
 class FormDB:
     """The form's SQLite store; one instance per folder (the folder lock guarantees it)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, voter_key: bytes | None = None) -> None:
         self.folder = folder
         self.path = folder / DB_FILE
         self.recovered_from: Path | None = None
@@ -122,6 +131,8 @@ class FormDB:
         self._boot = secrets.token_hex(3)
         self._snapshot: tuple[int, Snapshot] | None = None
         self._people = ParticipantMemory()
+        self._token = TokenMaker(voter_key or b"")
+        """Voter tokens (``console.intake.voters``), under the server secret by default."""
         self.listeners: list[Callable[[str], None]] = []
         """Called on the loop after each commit with its kind: ``question``, ``vote`` or
         ``decisions`` (the participants' live list coalesces its updates from these)."""
@@ -176,6 +187,8 @@ class FormDB:
 
     def _open(self) -> None:
         opened = open_database(self.folder, self.path, self._conn)
+        if not self._token.key:
+            self._token = TokenMaker(load_server_secret(self.folder))
         self.epoch, self.mode_override = opened.epoch, opened.mode_override
         self.migrated, self.recovered_from = opened.migrated, opened.recovered_from
 
@@ -258,12 +271,16 @@ class FormDB:
     ) -> bool | None:
         """Count one "me too"; True if new, False if this participant had voted already,
         None when there is no such question (or ``allowed`` says no, checked in the same
-        transaction: what the participant may vote for is decided as the vote is written)."""
+        transaction: what the participant may vote for is decided as the vote is written).
+        A participant carried over as a voter of the question (an earlier session) is False."""
+        token = self._token(participant)
 
         def insert(conn: sqlite3.Connection) -> bool | None:
             found = question_and_decision(conn, question_id)
             if found is None or (allowed is not None and not allowed(*found)):
                 return None
+            if is_carried_voter(conn, question_id, token):
+                return False
             touch_participant(conn, participant, at)
             cur = conn.execute(
                 "INSERT OR IGNORE INTO votes VALUES (?, ?, ?)", (participant, question_id, at)
@@ -281,6 +298,28 @@ class FormDB:
         if counted:
             self._people.voted(participant, question_id)
         return counted
+
+    async def add_carried_voters(self, question_id: str, voters: list[str]) -> int | None:
+        """Keep voter tokens of an earlier session as voters of ``question_id`` (a carried
+        question): counted once, and they cannot vote for it again. How many were new; None
+        when there is no such question."""
+
+        def insert(conn: sqlite3.Connection) -> int | None:
+            if question_by(conn, "id", question_id) is None:
+                return None
+            added = add_carried(conn, question_id, voters)
+            if added:
+                conn.execute(
+                    "UPDATE questions SET changed = (SELECT MAX(changed) FROM questions) + 1"
+                    " WHERE id = ?",
+                    (question_id,),
+                )
+            return added
+
+        added = await self._write(insert, "vote")
+        if added:
+            self._people.forget_all()
+        return added
 
     async def apply_decisions(self, batch: DecisionBatch) -> list[str]:
         """Apply the console's decisions in one transaction; returns the unknown ids (skipped).
@@ -331,6 +370,13 @@ class FormDB:
         """Questions new or changed after ``change``, in change order (for the board)."""
         return await self._read(lambda conn: questions_after(conn, change, limit))
 
+    async def voters(self, ids: Iterable[str]) -> dict[str, frozenset[str]]:
+        """Each question's voters as tokens, carried ones included (for the board only)."""
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        return await self._read(lambda conn: voters_of(conn, wanted, self._token))
+
     async def emails(self, ids: Iterable[str]) -> dict[str, str]:
         """The emails of these questions (for the token-holding board only)."""
         wanted = list(ids)
@@ -350,23 +396,33 @@ class FormDB:
         version = self._version
         if self._snapshot is not None and self._snapshot[0] == version:
             return self._snapshot[1]
-        snap = await self._read(read_snapshot)
-        snap = Snapshot(snap.questions, snap.decisions, self.mode_override)
+
+        def read(conn: sqlite3.Connection) -> Snapshot:
+            snap = read_snapshot(conn)
+            ids = (q.id for q in snap.questions)
+            merged = group_counts(conn, ids, snap.decisions, self._token)
+            return Snapshot(snap.questions, snap.decisions, self.mode_override, merged)
+
+        snap = await self._read(read)
         self._snapshot = (version, snap)
         return snap
 
     async def voted_by(self, participant: str) -> frozenset[str]:
-        """The questions this participant said "me too" to (kept in memory once read)."""
+        """The questions this participant said "me too" to, here or (a carried question) in an
+        earlier session of the series; kept in memory once read."""
         known = self._people.votes(participant)
         if known is not None:
             return known
         # Read on the writer thread: a vote of theirs is committed wholly before or after
         # this read, and its memory update lands after this one (see formdb_people).
         loop = asyncio.get_running_loop()
-        votes = await loop.run_in_executor(
-            self._writer, lambda: votes_of(self._conn(), participant)
-        )
-        self._people.remember_votes(participant, votes)
+        token, generation = self._token(participant), self._people.generation
+
+        def read() -> frozenset[str]:
+            return votes_of(self._conn(), participant) | carried_for(self._conn(), token)
+
+        votes = await loop.run_in_executor(self._writer, read)
+        self._people.remember_votes(participant, votes, generation)
         return votes
 
     @property

@@ -22,6 +22,8 @@ class ParticipantMemory:
     def __init__(self, limit: int = MAX_PARTICIPANTS) -> None:
         self.limit = limit
         self._votes: OrderedDict[str, frozenset[str]] = OrderedDict()
+        self.generation = 0
+        """Moves at each ``forget_all``: a read begun before it is not kept."""
 
     def votes(self, participant: str) -> frozenset[str] | None:
         """The questions ``participant`` voted for, or None when not in memory."""
@@ -30,12 +32,22 @@ class ParticipantMemory:
             self._votes.move_to_end(participant)
         return found
 
-    def remember_votes(self, participant: str, votes: frozenset[str]) -> None:
-        """Keep what was read from the database (on the writer thread: nothing missed)."""
+    def remember_votes(
+        self, participant: str, votes: frozenset[str], generation: int | None = None
+    ) -> None:
+        """Keep what was read from the database (on the writer thread: nothing missed), unless
+        everyone was forgotten since the read began (``generation``)."""
+        if generation is not None and generation != self.generation:
+            return
         self._votes[participant] = votes
         self._votes.move_to_end(participant)
         while len(self._votes) > self.limit:
             self._votes.popitem(last=False)
+
+    def forget_all(self) -> None:
+        """Carried voters were added: everyone is read again (the votes include them)."""
+        self._votes.clear()
+        self.generation += 1
 
     def voted(self, participant: str, question_id: str) -> None:
         """A vote was committed: add it if this participant is in memory."""

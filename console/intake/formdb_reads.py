@@ -18,7 +18,15 @@ from console.intake.formdb_schema import (
     StoredQuestion,
 )
 
-COUNTED_TABLES = ("questions", "votes", "participants", "emails", "decisions", "answers")
+COUNTED_TABLES = (
+    "questions",
+    "votes",
+    "participants",
+    "emails",
+    "decisions",
+    "answers",
+    "carried_voters",
+)
 
 
 def questions_after(conn: sqlite3.Connection, change: int, limit: int) -> list[StoredQuestion]:

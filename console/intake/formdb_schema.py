@@ -63,6 +63,13 @@ CREATE TABLE IF NOT EXISTS votes (
     voted_at TEXT NOT NULL,
     PRIMARY KEY (participant, question_id)
 );
+CREATE INDEX IF NOT EXISTS votes_question ON votes (question_id);
+CREATE TABLE IF NOT EXISTS carried_voters (
+    question_id TEXT NOT NULL REFERENCES questions (id),
+    voter TEXT NOT NULL,
+    PRIMARY KEY (question_id, voter)
+);
+CREATE INDEX IF NOT EXISTS carried_voters_voter ON carried_voters (voter);
 CREATE TABLE IF NOT EXISTS decisions (
     question_id TEXT PRIMARY KEY REFERENCES questions (id),
     published INTEGER NOT NULL DEFAULT 0,
@@ -158,9 +165,16 @@ class Snapshot:
     questions: tuple[StoredQuestion, ...]
     decisions: Mapping[str, Decision]
     mode_override: str | None = None
+    merged_votes: Mapping[str, int] = field(default_factory=dict)
+    """Distinct voters of each question of a merged group (or with carried voters); any
+    other question shows its own ``votes`` (``console.intake.voters``)."""
 
     def decision(self, qid: str) -> Decision:
         return self.decisions.get(qid) or Decision(qid)
+
+    def votes(self, q: StoredQuestion) -> int:
+        """The "me too" figure shown for ``q``: each voter of its group once."""
+        return self.merged_votes.get(q.id, q.votes)
 
     def question(self, qid: str) -> StoredQuestion | None:
         for q in self.questions:

@@ -163,7 +163,7 @@ class IntakeServer:
             self.token, self.token_was_created = read.value, read.created
             self.token_source = read.source
             self._secret = load_server_secret(folder)
-            self.store = FormDB(folder)
+            self.store = FormDB(folder, voter_key=self._secret)
             self.store.listeners.append(self.participants.live.on_write)
             await self.store.start()
             self.saved_state = load_form_state(folder)

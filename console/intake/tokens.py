@@ -64,6 +64,22 @@ def load_server_secret(folder: Path) -> bytes:
     return bytes.fromhex(value)
 
 
+def copy_server_secret(source: Path, target: Path) -> bool:
+    """Start ``target``'s form with ``source``'s secret (a follow-up session of a series), so
+    the participant cookies it signed stay valid; never replaces a secret ``target`` has.
+    True when copied; False when there is none to copy or ``target`` has its own."""
+    kept = _read_secret_file(source / SECRET_FILE)
+    if kept is None or (target / SECRET_FILE).exists():
+        return False
+    try:
+        bytes.fromhex(kept)
+    except ValueError:
+        return False
+    target.mkdir(parents=True, exist_ok=True, mode=0o700)
+    atomic_write_bytes(target / SECRET_FILE, (kept + "\n").encode("utf-8"))
+    return True
+
+
 def _checked(token: str, where: str) -> str:
     token = token.strip()
     if len(token) < MIN_TOKEN_LENGTH or any(c.isspace() for c in token):

@@ -8,6 +8,8 @@ The rules (docs/intake.md, "The participants' list"):
 - A duplicate shows its primary's state and public answers.
 - Names only when the asker chose "show my name"; emails never (they are not even read here).
 - The list shows public answers; the asker's private page adds answers private to them.
+- A merged primary and its duplicates show one "me too" figure: each voter once
+  (``Snapshot.votes``, ``console.intake.voters``).
 """
 
 from __future__ import annotations
@@ -161,6 +163,8 @@ class Entry:
     duplicate_of: StoredQuestion | None = None
     public: bool = True
     """Others see it too (False: only the asker, in "your questions")."""
+    votes: int = 0
+    """The "me too" figure: each voter of the question's merged group once."""
 
 
 def effective_mode(snapshot: Snapshot, configured: str) -> str:
@@ -211,7 +215,7 @@ def entry_for(
     if not public and not private:
         answers = ()
     name = q.name if (q.display_name and q.name) else None
-    return Entry(q, state, answers, mine, q.id in voted, name, primary, public)
+    return Entry(q, state, answers, mine, q.id in voted, name, primary, public, snapshot.votes(q))
 
 
 _ORDER = {NOW: 0, WAITING: 1, FOLLOW_UP: 2, RECEIVED: 3, ANSWERED: 4}
@@ -219,7 +223,7 @@ _ORDER = {NOW: 0, WAITING: 1, FOLLOW_UP: 2, RECEIVED: 3, ANSWERED: 4}
 
 def list_order(e: Entry) -> tuple[int, int, int]:
     """Now answering first, then by votes (most first), then oldest first; answered last."""
-    return (_ORDER.get(e.state, 1), -e.question.votes, e.question.seq)
+    return (_ORDER.get(e.state, 1), -e.votes, e.question.seq)
 
 
 def list_parts(

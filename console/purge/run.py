@@ -77,7 +77,8 @@ class PurgeRefused(StoreError):
         super().__init__(
             "purge refused, nothing was changed: these files are in use.\n"
             f"{lines}\n"
-            "Close those consoles (or stop that form), then run purge again."
+            "Close those consoles (or stop that form; a session's own form a console left "
+            "serving stops with: facilitator form stop --session ID), then run purge again."
         )
 
 

@@ -19,9 +19,11 @@ from console.board.model import Board, Question
 from console.clock.plan import CLOCK_ID, CLOCK_KIND, planned_segments
 from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import FeedCache, FeedCacheError
+from console.feeds.model import LANGUAGE_LIMIT
 from console.notes.notebook import KINDS, Note, NoteBook
 from console.report.captions_align import Spoken
 from console.report.model import (
+    AnswerRow,
     NotepadRow,
     NoteRow,
     QuestionRow,
@@ -239,6 +241,12 @@ def _question_row(
         duplicates=len(q.duplicates),
         carried_over=q.carried_over,
         starred=q.starred,
+        voters=tuple(sorted(q.voters)),
+        language=clean_text(q.language, LANGUAGE_LIMIT, single_line=True) or None,
+        participant_answers=tuple(
+            AnswerRow(clean_text(a.text), a.public, names.line(a.author), _iso(a.answered_at, zone))
+            for a in q.participant_answers
+        ),
     )
 
 

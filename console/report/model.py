@@ -45,6 +45,25 @@ class SegmentRow:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """A participant answer (the board's ``w`` key): public under the question on the list,
+    or for the asker only. The author is staff (kept, like note authors)."""
+
+    text: str
+    public: bool
+    author: str
+    answered_at: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "public": self.public,
+            "author": self.author,
+            "answered_at": self.answered_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionRow:
     """One question as the report shows it; ``asker``/``email`` are None unless with names."""
 
@@ -70,6 +89,13 @@ class QuestionRow:
     starred: bool
     spoken: SpokenRow | None = None
     """The answer as spoken (from captions, or kept in review); None without one."""
+    voters: tuple[str, ...] = ()
+    """The form's voter tokens behind ``votes``. Never rendered: a carry-over takes them to
+    the next session's form (``console.session.carry_over``)."""
+    language: str | None = None
+    """The language the question was asked in (``en``, ``es``), when the form said."""
+    participant_answers: tuple[AnswerRow, ...] = ()
+    """Answers written for the participants, oldest first (never the ``answer_note``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +118,8 @@ class QuestionRow:
             "carried_over": self.carried_over,
             "starred": self.starred,
             **({"spoken": self.spoken.to_json()} if self.spoken is not None else {}),
+            "language": self.language,
+            "participant_answers": [a.to_json() for a in self.participant_answers],
         }
 
 

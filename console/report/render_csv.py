@@ -46,6 +46,15 @@ def _spoken_cells(q: QuestionRow) -> list[str | None]:
     return [None] * 4 if said is None else [said.text, said.start, said.end, said.state]
 
 
+def _answers_cell(q: QuestionRow) -> str:
+    """Each participant answer on a line of its own: "public · Dana · <time>: text"."""
+    return "\n".join(
+        f"{'public' if a.public else 'for the asker only'} · {a.author} · "
+        f"{a.answered_at or 'no time'}: {a.text}"
+        for a in q.participant_answers
+    )
+
+
 def render_csv(data: ReportData) -> dict[str, str]:
     """Table name -> CSV text (BOM included), in ``TABLES`` order."""
     names = ["asker", "email"] if data.with_names else []
@@ -66,6 +75,8 @@ def render_csv(data: ReportData) -> dict[str, str]:
         "duplicates",
         "carried_over",
         "starred",
+        "language",
+        "participant_answers",
     ]
     spoken = any(q.spoken is not None for q in data.questions)
     if spoken:  # only with answers as spoken: the tables keep their shape otherwise
@@ -90,6 +101,8 @@ def render_csv(data: ReportData) -> dict[str, str]:
                 q.duplicates,
                 q.carried_over,
                 q.starred,
+                q.language,
+                _answers_cell(q),
                 *(_spoken_cells(q) if spoken else []),
             ]
             for q in data.questions

@@ -17,7 +17,9 @@ from console.report.model import NoteRow, QuestionRow, ReportData
 from console.report.words import (
     COUNT_WORDS,
     PURGED_WORDS,
+    answer_words,
     hhmm,
+    language_word,
     minutes,
     over_under,
     planned_words,
@@ -131,6 +133,8 @@ def _question_item(q: QuestionRow) -> str:
         bits.append(f"asked by {q.asker}" + (f" ({q.email})" if q.email else ""))
     if q.carried_over:
         bits.append("carried over")
+    if q.language:
+        bits.append("asked in " + language_word(q.language))
     out = (
         f"<li><strong>Q{q.number}</strong> {_multiline(q.text)}<br>"
         f'<span class="muted">{h("; ".join(bits))}</span> {_tags(q.themes)}'
@@ -139,7 +143,15 @@ def _question_item(q: QuestionRow) -> str:
         out += f'<p class="answer">Answer: {_multiline(q.answer_note)}</p>'
     if q.spoken is not None:
         out += f'<p class="answer">{h(q.spoken.label)}: {_multiline(q.spoken.text)}</p>'
-    return out + "</li>"
+    return out + _participant_answers(q) + "</li>"
+
+
+def _participant_answers(q: QuestionRow) -> str:
+    return "".join(
+        f'<p class="answer">{h(answer_words(a.public, a.author, a.answered_at))}: '
+        f"{_multiline(a.text)}</p>"
+        for a in q.participant_answers
+    )
 
 
 def _note_item(n: NoteRow) -> str:

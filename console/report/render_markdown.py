@@ -18,7 +18,9 @@ from console.report.model import NoteRow, QuestionRow, ReportData
 from console.report.words import (
     COUNT_WORDS,
     PURGED_WORDS,
+    answer_words,
     hhmm,
+    language_word,
     minutes,
     over_under,
     planned_words,
@@ -92,12 +94,21 @@ def _question_line(q: QuestionRow) -> str:
         bits.append("asked by " + md_text(q.asker))
     if q.carried_over:
         bits.append("carried over")
+    if q.language:
+        bits.append("asked in " + md_text(language_word(q.language)))
     line = f"- **Q{q.number}** {md_text(q.text)}  \n  *{'; '.join(bits)}*"
     if q.answer_note:
         line += f"  \n  Answer: {md_text(q.answer_note)}"
     if q.spoken is not None:
         line += f"  \n  {md_text(q.spoken.label)}: {md_text(q.spoken.text)}"
-    return line
+    return line + _participant_answers(q)
+
+
+def _participant_answers(q: QuestionRow) -> str:
+    return "".join(
+        f"  \n  {md_text(answer_words(a.public, a.author, a.answered_at))}: {md_text(a.text)}"
+        for a in q.participant_answers
+    )
 
 
 def _note_line(n: NoteRow) -> str:

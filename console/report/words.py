@@ -33,6 +33,21 @@ COUNT_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+LANGUAGE_WORDS = {"en": "English", "es": "Spanish"}
+
+
+def language_word(code: str) -> str:
+    """``"Spanish"`` for ``es``; a code the form does not offer is shown as it came."""
+    return LANGUAGE_WORDS.get(code, code)
+
+
+def answer_words(public: bool, author: str, answered_at: str | None) -> str:
+    """``"Answer for the participants, public, by Dana at 15:32"`` (or for the asker only)."""
+    seen = "public" if public else "for the asker only"
+    when = f" at {hhmm(answered_at)}" if answered_at else ""
+    return f"Answer for the participants, {seen}, by {author}{when}"
+
+
 def hhmm(iso: str | None) -> str:
     """``"15:32"`` from an ISO timestamp already in the agenda's zone; ``"–"`` for none."""
     if not iso:

@@ -366,4 +366,10 @@ class MainScreen(Screen[None]):
         changes.setdefault("finished_at", host.now())  # ended before it was started: now
         await asyncio.to_thread(session.folder.update_info, **changes)
         await host.close_form()
-        self.notify("Session finished. The question form now says so.")
+        said = "Session finished. The question form now says so."
+        if host.form is not None and host.form.outlives_console:
+            said += (
+                " Quitting the console now stops it, and the participants' private links with "
+                f"it (reopen it from {host.key_names('form_link')} to keep it serving)."
+            )
+        self.notify(said, timeout=10)

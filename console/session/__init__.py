@@ -7,6 +7,8 @@
   form preparation
 - form_plan: the form's link and port, chosen once per session and kept in session.json
 - form_process: the local form as a process of its own, started or reattached to
+- form_pids: that process by pid (alive, still a form, gone)
+- console_form: the form the App hosts, process or in-process, behind one interface
 - form_batch: what the form should hold, built from the board (pure: the board in, JSON out)
 - form_sync: pushing it to the form (requests, deadline, retries, coalescing, status)
 - form_link: the participants' link made before the session (``form link``)

@@ -5,6 +5,13 @@ session's deferred and never-reached questions and whose notes start with its op
 items, each marked carried over. Record ids are derived from the earlier session and item,
 so running the carry-over twice (two consoles, a restart) merges into the same records
 instead of duplicating them.
+
+A carried question keeps its votes and, when the built-in form named them, its voters (the
+form's voter tokens, ``carried_from.voters``): the next session's form is sent them, so a
+participant who voted before counts once across the series and cannot vote for it again.
+For that form to know the same participant, the follow-up's own form starts with the
+earlier session's form secret (``intake/server-secret``): the participant cookie it signed
+stays valid, and the participant keeps their id.
 """
 
 from __future__ import annotations
@@ -20,6 +27,9 @@ from console.report.words import plural
 from console.store import Record, SessionFolder, SessionInfo, find_session
 
 CARRIED_ORIGIN = "carried"
+FORM_FOLDER = "intake"
+"""A session's own form folder (``console.session.form_host.INTAKE_FOLDER``; that module
+opens sessions, so it is not imported from here)."""
 
 
 def _carried_id(session_id: str, kind: str, item: str) -> str:
@@ -46,7 +56,19 @@ def carry_over_records(
         out += _question_records(earlier.info.id, q, author, stamp)
     for note in report.open_actions:
         out.append(_action_record(earlier.info, note, author, stamp))
+    share_form_secret(earlier, folder)
     return out
+
+
+def share_form_secret(earlier: SessionFolder, folder: SessionFolder) -> bool:
+    """Give ``folder``'s own question form the earlier session's secret, unless it has one.
+
+    The secret signs the participant cookie and keys the voter tokens, so with it the same
+    browser is the same participant in both sessions. True when it was copied.
+    """
+    from console.intake.tokens import copy_server_secret
+
+    return copy_server_secret(earlier.path / FORM_FOLDER, folder.path / FORM_FOLDER)
 
 
 def describe_carried(records: list[Record], earlier: str) -> str:
@@ -63,6 +85,14 @@ def describe_carried(records: list[Record], earlier: str) -> str:
 
 def _question_records(session_id: str, q: QuestionRow, author: str, stamp: str) -> list[Record]:
     rid = _carried_id(session_id, "question", q.key)
+    origin: dict[str, object] = {
+        "session": session_id,
+        "key": q.key,
+        "status": q.status,
+        "votes": q.votes,
+    }
+    if q.voters:
+        origin["voters"] = list(q.voters)
     data = {
         "text": q.text,
         "asker": q.asker,
@@ -71,7 +101,7 @@ def _question_records(session_id: str, q: QuestionRow, author: str, stamp: str) 
         "created_at": q.submitted_at or stamp,
         "display_name": False,
         "carried_over": True,
-        "carried_from": {"session": session_id, "key": q.key, "status": q.status, "votes": q.votes},
+        "carried_from": origin,
     }
     records = [Record("question", rid, author, 1, stamp, False, data)]
     if q.themes or q.starred:

@@ -4,11 +4,13 @@ Two ways, both with the form's data in the session folder (``<session>/intake/``
 session has its own submissions and read token and a new session never shows the last one's
 questions, and both on the session's saved port and link (``form_plan``):
 
-- **in the console's event loop** (``make_server``: an ``IntakeServer``): what the App does
-  today, and what the UI tests use. It stops with the console.
-- **as a process of its own** (``console.session.form_process.start_or_attach``): the form
-  keeps serving while the console is away and the restarted console reattaches to it. This
-  is the intended default; the App switches to it when its form screen is wired to it.
+- **as a process of its own** (``console.session.form_process.start_or_attach``): what
+  ``facilitator run`` does. The form keeps serving while the console is away and the
+  restarted console reattaches to it.
+- **in the console's event loop** (``make_server``: an ``IntakeServer``): what tests that
+  build the App directly use. It stops with the console.
+
+The App holds either through one interface (``console.session.console_form``).
 
 ``prepare_form`` is what ``facilitator run`` calls before the App starts: it decides the
 link once (and saves it), and says loudly when the saved port is taken. The board reads it through
@@ -65,7 +67,8 @@ def make_server(session: LiveSession) -> IntakeServer:
         config.host = plan.host
         config.public_url = plan.public_url
         config.extra_hosts = plan.extra_hosts
-    return IntakeServer(config, form_info_from_agenda(session.agenda, held_at(session)))
+    info = form_info_from_agenda(session.agenda, held_at(session))
+    return IntakeServer(config, replace(info, stops_after_session=True))
 
 
 def held_at(session: LiveSession) -> datetime | None:
@@ -151,7 +154,7 @@ def prepare_form(
         hosted_token_missing,
         port_taken_notice,
     )
-    from console.session.form_process import intake_folder, running_form
+    from console.session.form_process import intake_folder, running_form, serving_form
 
     asked = choice.port is not None or choice.public_url is not None
     if not session.runs_clock:
@@ -162,7 +165,14 @@ def prepare_form(
             "--port and --public-url are for the built-in question form; ignored, since "
             "another question source is named."
         )
-        return FormPreparation(None, choice, (ignored,) if asked else ())
+        said = [ignored] if asked else []
+        if (left := serving_form(intake_folder(session))) is not None:
+            said.append(
+                f"This session's question form still serves at {left.url}, and this console "
+                "does not read it (another source, or --no-form): its questions are not on "
+                f"the board. Stop it with: facilitator form stop --session {session.folder.info.id}"
+            )
+        return FormPreparation(None, choice, tuple(said))
     plan = choose_plan(
         session.folder, session.agenda, data_dir, port=choice.port, public_url=choice.public_url
     )
@@ -180,5 +190,20 @@ def prepare_form(
     if taken and running_form(intake_folder(session), plan.port) is not None:
         taken = False  # this session's own form, still serving: it is reattached to
     if taken:
-        notices.insert(0, port_taken_notice(plan, session.agenda.name))
+        holder = port_holder(data_dir, plan.port) if data_dir is not None else ""
+        notices.insert(0, port_taken_notice(plan, session.agenda.name, holder))
     return FormPreparation(plan, choice, tuple(notices), taken)
+
+
+def port_holder(data_dir: Path, port: int) -> str:
+    """Who holds ``port``, when it is another session's form left serving (a quit mid-session,
+    a series sharing one link): named, with how to stop it; "" when it is something else."""
+    from console.session.form_process import session_forms
+
+    for info, state in session_forms(data_dir):
+        if state.port == port:
+            return (
+                f"the question form of session {info.id} (“{info.title}”), still serving; "
+                f"`facilitator form stop --session {info.id}` stops it"
+            )
+    return ""

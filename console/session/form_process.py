@@ -2,14 +2,18 @@
 
 Why a child process rather than a server in the console's event loop: participants must not
 feel a console crash or restart. A form inside the console dies with it: the link answers
-"connection refused" until the console is back, and a question sent meanwhile is lost (the
-browser shows an error; the text may be gone). As a process of its own (``facilitator form
-serve`` on the session's intake folder, holding that folder's lock, in its own process group
-so a Ctrl-C or a crash of the console does not reach it), the form keeps taking questions
-and votes while the console is away. The restarted console reads the form's state file,
-checks the process is alive and is this session's form (``/healthz``, then the API with the
-session's token) and carries on with the same port and link: a console crash or restart
-costs participants at most a couple of seconds of the board lagging, and no submission.
+"connection refused" until the console is back, and a question sent meanwhile is lost. As a
+process of its own (``facilitator form serve`` on the session's intake folder, holding that
+folder's lock, in its own process group so a Ctrl-C or a crash of the console does not reach
+it), the form keeps taking questions and votes while the console is away. The restarted
+console reads the form's state file, checks the process is alive and is this session's form
+(``/healthz``, then the API with the session's token) and carries on with the same port and
+link: a restart costs participants no submission, only the board lagging a few seconds.
+
+When it stops: a console crash, and a quit mid-session, leave it serving (the quit says so,
+with the link and how to stop it); the facilitator's quit stops it once the session has ended
+and the form is closed (``console_form.stops_at_quit``), and ``facilitator form stop`` stops
+it by hand. The private pages go with it, which the thank-you page says ahead of time.
 
 Files, in ``<session>/intake/`` beside the form's own (``form.sqlite3``, ``read-token``...):
 
@@ -28,6 +32,7 @@ API for the App (all blocking, with deadlines: call them from a thread worker)::
     handle.target()                     # the FormSync target for it
     handle.set_open(False, "ended")     # close (or reopen) it, kept across restarts
     handle.stop()                       # at the end: stops the form (participants' pages go)
+    stop_form(folder)                   # the same, from the folder alone (form stop)
 
 ``start_or_attach`` raises ``FormPortTaken`` (its message says which port, that participants
 hold that link, and what to do) when the session's port is held by something else, and
@@ -44,19 +49,19 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from console.feeds.config import SourceConfig
 from console.session.form_link import port_is_free
+from console.session.form_pids import alive, is_form, wait_gone
 from console.session.form_plan import FormPlan, choose_plan, port_taken_notice, saved_plan
-from console.session.form_sync import FormTarget
 
 if TYPE_CHECKING:
+    from console.feeds.config import SourceConfig
+    from console.session.form_sync import FormTarget
     from console.session.live import LiveSession
+    from console.store import SessionInfo
 
 INTAKE_FOLDER = "intake"
 STATE_FILE = "form-process.json"
@@ -95,6 +100,8 @@ class FormHandle:
 
     def source(self, tz: str | None = None) -> SourceConfig:
         """The board's source for this form (``intake`` preset, its token, never shown)."""
+        from console.feeds.config import SourceConfig
+
         return SourceConfig(
             url=self.api_url,
             preset="intake",
@@ -106,12 +113,16 @@ class FormHandle:
 
     def target(self) -> FormTarget:
         """Where ``FormSync`` pushes the decisions."""
+        from console.session.form_sync import FormTarget
+
         return FormTarget(self.api_url, self.token)
 
     def set_open(self, open: bool, reason: str = "ended") -> bool:
         """Close the form (``reason``: ``ended``, or ``closed`` for now) or reopen it, through
         its API (``POST /api/session``); the form keeps the state across restarts. Returns
         the state now in effect; ``FormProcessError`` in plain words when it fails."""
+        import httpx  # here, not at the top: ``facilitator run`` imports this before first paint
+
         try:
             with httpx.Client(timeout=CHECK_DEADLINE_S * 3, follow_redirects=False) as http:
                 answer = http.post(
@@ -169,11 +180,13 @@ def running_form(folder: Path, port: int | None = None) -> FormState | None:
     """The form recorded in ``folder`` if it is alive and answers as this folder's form (its
     ``/healthz``, then its API with the folder's token); None otherwise."""
     state = FormState.read(folder / STATE_FILE)
-    if state is None or (port is not None and state.port != port) or not _alive(state.pid):
+    if state is None or (port is not None and state.port != port) or not alive(state.pid):
         return None
     token = read_token(folder)
     if token is None:
         return None
+    import httpx  # only when a form may be running: ``run`` calls this before first paint
+
     try:
         with httpx.Client(timeout=CHECK_DEADLINE_S, follow_redirects=False) as http:
             health = http.get(state.api_url + "healthz")
@@ -230,14 +243,37 @@ def start_or_attach(
     return _start(session, plan, folder, python, deadline)
 
 
-def stop_form(session: LiveSession, timeout: float = STOP_DEADLINE_S) -> bool:
-    """Stop the session's form if one is running (the App's end, or a CLI); True if it was."""
-    folder = intake_folder(session)
-    state = FormState.read(folder / STATE_FILE)
-    if state is None or not _alive(state.pid):
+def stop_form(where: LiveSession | Path, timeout: float = STOP_DEADLINE_S) -> bool:
+    """Stop the form of a session (or of its intake folder) if one is running (the App at the
+    end, ``facilitator form stop``); True if it was."""
+    folder = where if isinstance(where, Path) else intake_folder(where)
+    state = serving_form(folder)
+    if state is None:
         return False
     _terminate(state.pid, folder, timeout, None)
     return True
+
+
+def serving_form(folder: Path) -> FormState | None:
+    """The form recorded in an intake folder if its process is alive and still a form (no
+    HTTP asked: for listing and stopping, where a hung form counts too)."""
+    state = FormState.read(folder / STATE_FILE)
+    if state is None or not alive(state.pid) or not is_form(state.pid):
+        return None
+    return state
+
+
+def session_forms(root: Path) -> list[tuple[SessionInfo, FormState]]:
+    """The forms serving for the sessions kept under the data folder ``root``, newest session
+    first (``form stop`` lists them; a taken port is put down to one of them)."""
+    from console.store import list_sessions
+
+    found = []
+    for info in list_sessions(root):
+        state = serving_form(info.path / INTAKE_FOLDER)
+        if state is not None:
+            found.append((info, state))
+    return found
 
 
 def _start(
@@ -323,7 +359,9 @@ def _write_info(session: LiveSession, folder: Path) -> None:
     from console.intake.config import form_info_from_agenda
     from console.store import atomic_write_bytes
 
-    info = form_info_from_agenda(session.agenda, session.held_at())
+    info = replace(
+        form_info_from_agenda(session.agenda, session.held_at()), stops_after_session=True
+    )
     payload = json.dumps(asdict(info), ensure_ascii=False, indent=2) + "\n"
     atomic_write_bytes(folder / INFO_FILE, payload.encode("utf-8"))
 
@@ -359,77 +397,20 @@ def _log_tail(path: Path, lines: int = 6) -> str:
     return " / ".join(tail) or f"(nothing in {path})"
 
 
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, another user's: not ours to signal, but not free either
-    return not _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[-1].split()[0] == "Z"
-
-
-def _is_form(pid: int) -> bool:
-    """Whether ``pid`` runs ``form serve`` (guards against a recycled pid); True when the
-    system does not say (no /proc)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except FileNotFoundError:
-        return not Path("/proc/self").exists()
-    except OSError:
-        return False
-    return b"form" in cmdline and b"serve" in cmdline
-
-
 def _terminate(
     pid: int, folder: Path, timeout: float, child: subprocess.Popen[bytes] | None
 ) -> None:
-    if pid <= 0 or not _alive(pid) or not _is_form(pid):
+    if pid <= 0 or not alive(pid) or not is_form(pid):
         _forget_state(folder, pid)
         return
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
-    if not _wait_gone(pid, timeout, child):
+    if not wait_gone(pid, timeout, child):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        if not _wait_gone(pid, timeout, child):
+        if not wait_gone(pid, timeout, child):
             raise FormProcessError(f"the question form (process {pid}) did not stop")
     _forget_state(folder, pid)
-
-
-def _wait_gone(pid: int, timeout: float, child: subprocess.Popen[bytes] | None) -> bool:
-    if child is not None:
-        try:
-            child.wait(timeout)
-        except subprocess.TimeoutExpired:
-            return False
-        return True
-    try:  # a process we did not start: wait on a pidfd (Linux), no polling
-        pidfd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        pidfd = None
-    if pidfd is not None:
-        try:
-            readable, _, _ = select.select([pidfd], [], [], timeout)
-        finally:
-            os.close(pidfd)
-        return bool(readable) or not _alive(pid)
-    end = time.monotonic() + timeout
-    while _alive(pid):
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def _forget_state(folder: Path, pid: int) -> None:
@@ -437,9 +418,3 @@ def _forget_state(folder: Path, pid: int) -> None:
     if state is not None and state.pid == pid:
         with contextlib.suppress(FileNotFoundError):
             (folder / STATE_FILE).unlink()
-
-
-def status_words(handle: FormHandle) -> str:
-    """One line for the console: where the form is and whether it was found running."""
-    how = "found running and reattached" if handle.attached else "started"
-    return f"The question form at {handle.url} was {how} (process {handle.pid})."

@@ -11,8 +11,10 @@ what each question carries is there). This module is the I/O around it:
 
 - questions the facilitator typed in and published (or took live) are first created with
   ``POST /api/questions`` under the console's own record id (idempotent, so a retry never
-  makes two), then decided like the others. Their "me too" votes come back through a long
-  poll (``origin=all``) and count on the board (``Board.set_form_votes``);
+  makes two), then decided like the others. A question carried over from an earlier session
+  takes its voters along (``POST /api/voters``, idempotent too): they count once and cannot
+  vote for it again. Their "me too" votes come back through a long poll (``origin=all``)
+  and count on the board (``Board.set_form_votes``, with the voter tokens);
 - the decisions go with ``POST /api/decisions``, in batches of at most ``MAX_BATCH``;
 - the participants' list mode of the agenda, with the first push and whenever it changes.
 
@@ -45,11 +47,15 @@ from console.board.model import Board
 from console.board.question import MANUAL, question_key
 from console.feeds.config import SourceConfig
 from console.feeds.fetch import describe_source
+from console.feeds.model import voter_tokens
 from console.session.form_batch import Payload, chunks, decisions, typed_in_to_create
+from console.store import Record
 
 DEADLINE_S = 15.0
 """A push (or one typed-in question) that has not been answered by then counts as failed."""
 BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+VOTERS_PER_POST = 1000
+"""The form takes at most 1,000 carried voters per post (``console.intake.voters``)."""
 VOTES_WAIT_S = 20.0
 """How long the form may hold the long poll for typed-in questions' votes."""
 
@@ -117,6 +123,7 @@ class FormSync:
         transport: httpx.AsyncBaseTransport | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_board_change: Callable[[], None] | None = None,
+        save: Callable[[list[Record]], object] | None = None,
         deadline: float = DEADLINE_S,
         backoff: tuple[float, ...] = BACKOFF_S,
     ) -> None:
@@ -129,6 +136,8 @@ class FormSync:
         self.target = target
         self._now = now
         self._on_board_change = on_board_change
+        self._save = save
+        """Persists the ``form_votes`` records of typed-in questions (the App's writer)."""
         self._deadline = deadline
         self._backoff = backoff
         self._client = httpx.AsyncClient(
@@ -271,26 +280,34 @@ class FormSync:
         if self._votes_cursor:
             params["after"] = self._votes_cursor
         data = await self._request("GET", "api/questions", params=params, extra=wait)
-        moved = False
+        moved: list[Record] = []
         questions = data.get("questions") if isinstance(data, dict) else None
         for raw in questions if isinstance(questions, list) else ():
             if not isinstance(raw, dict) or raw.get("origin") != "console":
                 continue
             votes = raw.get("votes")
             if isinstance(votes, int) and not isinstance(votes, bool):
-                moved |= self.board.set_form_votes(question_key(MANUAL, str(raw.get("id"))), votes)
+                key = question_key(MANUAL, str(raw.get("id")))
+                moved += self.board.set_form_votes(key, votes, voter_tokens(raw.get("voters")))
         cursor = data.get("cursor") if isinstance(data, dict) else None
         if isinstance(cursor, str):
             self._votes_cursor = cursor
+        if moved and self._save is not None:
+            self._save(moved)
         if moved and self._on_board_change is not None:
             self._on_board_change()
-        return moved
+        return bool(moved)
 
     # -- requests ---------------------------------------------------------------------------
     async def _create_typed_in(self) -> int:
         made = 0
         for rid, body in typed_in_to_create(self.board, self._created):
             await self._request("POST", "api/questions", payload=body, ok=(200, 201))
+            carried = sorted(self.board.carried_voters(question_key(MANUAL, rid)))
+            for start in range(0, len(carried), VOTERS_PER_POST):
+                voters = {"id": rid, "voters": carried[start : start + VOTERS_PER_POST]}
+                # A form older than carried voters answers 404: the votes then count as before.
+                await self._request("POST", "api/voters", payload=voters, ok=(200, 404, 405))
             self._created.add(rid)
             self._typed_in_seen.set()
             made += 1
@@ -341,6 +358,8 @@ class FormSync:
             ) from None
         if response.status_code not in ok:
             raise PushError(self._refusal(response.status_code, body))
+        if response.status_code >= 400:  # a refusal the caller accepts: nothing to read
+            return None
         try:
             return response.json()
         except ValueError:

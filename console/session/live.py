@@ -13,6 +13,7 @@ from typing import TypeAlias
 
 from console.board.answers import ANSWER_KIND
 from console.board.model import Board
+from console.board.question import FORM_VOTES_KIND
 from console.clock.model import ClockError, ClockEvent, Phase
 from console.clock.plan import CLOCK_ID, CLOCK_KIND, planned_segments
 from console.clock.run_of_show import RunOfShow
@@ -23,7 +24,7 @@ from console.session.setup import Launch
 from console.store import AuthorFile, Record, SessionFolder
 
 FACILITATOR = "facilitator"
-BOARD_KINDS = frozenset({"question", "moderation", ANSWER_KIND})
+BOARD_KINDS = frozenset({"question", "moderation", ANSWER_KIND, FORM_VOTES_KIND})
 """The record kinds the board takes in (a note-taker's participant answers among them)."""
 
 ClockStep: TypeAlias = tuple[list[ClockEvent], Record | None]

@@ -11,7 +11,6 @@ console and published shows on the list; a dismissed one leaves it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,13 +43,6 @@ def console_session(root: Path, role: str = "facilitator") -> LiveSession:
     live = LiveSession(launch, now=lambda: NOW)
     live.open()
     return live
-
-
-@pytest.fixture
-async def remote(tmp_path: Path) -> AsyncIterator[FormServe]:
-    form = FormServe(tmp_path / "hosted-form-data", "--title", "Office hours")
-    yield form
-    form.stop()
 
 
 async def test_a_console_follows_a_remote_form_end_to_end(

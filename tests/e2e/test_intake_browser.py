@@ -4,73 +4,19 @@ thank-you pages pass an automated WCAG 2.1 AA check (axe-core) with zero violati
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from console.intake import FormInfo, IntakeConfig, IntakeServer
+from console.intake import IntakeServer
+from tests.form_helpers import assert_accessible
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
-
-INFO = FormInfo(
-    title="School Safety Office Hours",
-    when="Wednesday, December 17, 2025, 3:30 PM EST",
-    themes=[
-        ("drills", "Drills and exercises"),
-        ("access", "Building access"),
-        ("mental-health", "Mental health and threat assessment"),
-    ],
-    host="Department of Emergency Services and Public Protection",
-)
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[IntakeServer]:
-    srv = IntakeServer(IntakeConfig(data_dir=tmp_path / "intake", port=0, token="r" * 32), INFO)
-    await srv.start()
-    yield srv
-    await srv.stop()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    playwright_api = pytest.importorskip("playwright.async_api")
-    async with playwright_api.async_playwright() as pw:
-        chromium = await pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--no-first-run",
-                "--disable-gpu",
-            ],
-        )
-        yield chromium
-        await chromium.close()
-
-
-async def assert_accessible(page: Any, name: str) -> None:
-    from axe_playwright_python.async_playwright import Axe
-
-    results = await Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
-    )
-    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
+pytestmark = pytest.mark.browser
 
 
 async def read_api(srv: IntakeServer) -> dict[str, Any]:

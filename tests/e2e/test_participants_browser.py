@@ -10,35 +10,17 @@ path works with JavaScript off.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from console.intake import FormInfo, IntakeConfig, IntakeServer
-from tests.e2e.test_intake_browser import CHROMIUM, INFO, assert_accessible, browser
+from console.intake import IntakeServer
+from tests.form_helpers import assert_accessible
 
-__all__ = ["browser"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = pytest.mark.browser
 
 QUESTION = "Will the <b>lockdown</b> drill schedule be shared with parents?"
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[IntakeServer]:
-    info = FormInfo(INFO.title, INFO.when, INFO.themes, INFO.host)
-    srv = IntakeServer(IntakeConfig(data_dir=tmp_path / "intake", port=0, token="r" * 32), info)
-    await srv.start()
-    yield srv
-    await srv.stop()
 
 
 async def api(srv: IntakeServer, method: str, path: str, body: object = None) -> Any:

@@ -46,8 +46,10 @@ def make_app(
     preset: str | None = None,
     maps: list[str] | None = None,
     defer_panels: bool = False,
+    form_process: bool = False,
 ) -> FacilitatorApp:
-    """A console on ``data``; the built-in form stays off unless ``form`` (it binds a port)."""
+    """A console on ``data``; the built-in form stays off unless ``form`` (it binds a port),
+    and runs in the App's event loop unless ``form_process`` (a process the test must stop)."""
     launch = prepare(
         root=data,
         agenda_ref=agenda,
@@ -69,6 +71,7 @@ def make_app(
         now=now,
         source=choice,
         defer_panels=defer_panels,
+        form_process=form_process,
     )
 
 

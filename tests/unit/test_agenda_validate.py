@@ -254,3 +254,29 @@ def test_control_characters_are_cleaned_from_text() -> None:
 def test_ids_must_be_slugs() -> None:
     ((_, message),) = problems_of(HEAD + SEGMENT.replace('id = "a"', 'id = "Open Q&A"'))
     assert 'like "open-q-a"' in message
+
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS_WITH_AGENDAS = [REPO / "agendas" / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+
+
+def agenda_snippets() -> list[tuple[str, str]]:
+    """Every ```toml block of the docs that shows an agenda's [questions] table."""
+    found = []
+    for path in DOCS_WITH_AGENDAS:
+        blocks = re.findall(r"```toml\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+        found += [(f"{path.name}#{i}", b) for i, b in enumerate(blocks) if "[questions]" in b]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("where", "snippet"), agenda_snippets(), ids=[w for w, _ in agenda_snippets()]
+)
+def test_the_questions_tables_the_docs_show_are_valid(where: str, snippet: str) -> None:
+    text = snippet if "[session]" in snippet else HEAD + SEGMENT + snippet
+    agenda = parse_agenda(text, where)  # AgendaError names the key a reader would copy wrong
+    assert agenda.questions is not None
+
+
+def test_the_docs_show_the_questions_tables_of_intake_and_agendas() -> None:
+    assert {w.split("#")[0] for w, _ in agenda_snippets()} >= {"README.md", "intake.md"}

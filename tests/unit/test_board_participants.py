@@ -284,3 +284,45 @@ def test_a_typed_in_question_counts_its_form_votes_with_carried_ones() -> None:
     b.load([carried])
     b.set_form_votes("manual:c1", 2)
     assert b.get("manual:c1").votes == 9
+
+
+def test_a_voter_the_form_names_in_merged_questions_counts_once() -> None:
+    t1, t2, t3 = "1" * 16, "2" * 16, "3" * 16
+    b = Board("fac", Clock())
+    b.update_feed(
+        "intake",
+        [fq(0, votes=1, voters=frozenset({t1})), fq(1, votes=2, voters=frozenset({t1, t2}))],
+        None,
+    )
+    b.update_feed("form", [fq(9, votes=4)], None)  # a sheet: counts only
+    b.plus_one("intake:1")
+    b.merge("intake:0", ["intake:1", "form:9"])
+    primary = b.get("intake:0")
+    assert primary.votes == 2 + 1 + 4  # t1 once and t2, the +1, the sheet's count
+    assert primary.voters == frozenset({t1, t2})
+    b.update_feed(
+        "intake",
+        [fq(0, votes=2, voters=frozenset({t1, t3})), fq(1, votes=2, voters=frozenset({t1, t2}))],
+        None,
+    )
+    assert b.get("intake:0").votes == 3 + 1 + 4
+
+
+def test_form_votes_of_a_typed_in_question_are_a_record_the_report_reads() -> None:
+    t1, t2 = "a" * 16, "b" * 16
+    carried = Record(
+        "question", "c1", "fac", 1, T0.isoformat(), False,
+        {"text": "Carried", "origin": "carried",
+         "carried_from": {"votes": 3, "voters": [t1, t2, "not a token"]}},
+    )  # fmt: skip
+    b = Board("fac", Clock())
+    b.load([carried])
+    assert b.get("manual:c1").votes == 3  # two voters named, one vote counted without
+    assert b.carried_voters("manual:c1") == frozenset({t1, t2})
+    (record,) = b.set_form_votes("manual:c1", 3, frozenset({t1, t2, "c" * 16}))
+    assert record.kind == "form_votes" and record.id == "manual:c1"
+    assert b.get("manual:c1").votes == 4  # t1, t2 counted once: the form holds them too
+    again = Board("report", Clock())
+    again.load([carried, record])
+    assert again.get("manual:c1").votes == 4
+    assert again.get("manual:c1").voters == frozenset({t1, t2, "c" * 16})

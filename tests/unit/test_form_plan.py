@@ -223,7 +223,7 @@ def run(root: Path, *extra: str) -> int:
     return main(["--data-dir", str(root), "run", "--agenda", AGENDA, "--author", "Dana", *extra])
 
 
-def test_run_port_is_kept_and_a_taken_port_is_said_loudly(
+def test_run_port_is_kept_and_a_taken_port_refuses_to_start(
     tmp_path: Path, shown: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     port = free_port()
@@ -232,16 +232,24 @@ def test_run_port_is_kept_and_a_taken_port_is_said_loudly(
     assert (info.form_port, info.form_link) == (port, f"http://127.0.0.1:{port}/")
     assert shown["source"].port == port
     capsys.readouterr()
+    shown.clear()
     with socket.socket() as squatter:  # something else took the port while the console was away
         squatter.bind(("127.0.0.1", port))
         squatter.listen()
-        assert run(tmp_path) == 0  # resumes the same session
-    err = capsys.readouterr().err
-    assert f"facilitator: PROBLEM: the question form cannot start: port {port} is taken" in err
-    assert f"http://127.0.0.1:{port}/" in err
-    assert f"port {port} is taken" in shown["toast"]  # the same words on the console
-    (again,) = list_sessions(tmp_path)
-    assert again.form_port == port
+        assert run(tmp_path) == 1  # refused before the console opens: no form, no console
+        err = capsys.readouterr().err
+        assert f"facilitator: PROBLEM: the question form cannot start: port {port} is taken" in err
+        assert f"Participants hold the link http://127.0.0.1:{port}/" in err
+        assert "--port ANOTHER" in err  # what to do
+        assert shown == {}
+        (again,) = list_sessions(tmp_path)
+        assert again.form_port == port  # never moved by itself
+        moved = free_port()
+        assert run(tmp_path, "--port", str(moved)) == 0  # moving it is asked, and said
+    assert shown["source"].port == moved
+    assert f"changed from http://127.0.0.1:{port}/ to http://127.0.0.1:{moved}/" in shown["toast"]
+    (last,) = list_sessions(tmp_path)
+    assert last.form_port == moved
 
 
 def test_run_public_url_follows_the_hosted_form(

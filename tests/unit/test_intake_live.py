@@ -7,47 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
-from console.intake import IntakeConfig, IntakeServer, live_list, participant_routes
+from console.intake import live_list, participant_routes
 from console.intake.formdb import FormDB
-from tests.unit.test_intake_participants import INFO, Console, Participant
-
-Start = Callable[..., Any]
-
-
-@pytest.fixture
-async def start(tmp_path: Path) -> AsyncIterator[Start]:
-    servers: list[IntakeServer] = []
-    sessions: list[aiohttp.ClientSession] = []
-
-    async def factory(**overrides: Any) -> tuple[IntakeServer, Console, Callable[[], Participant]]:
-        config = IntakeConfig(
-            data_dir=tmp_path / f"intake{len(servers)}", port=0, token="t" * 32, **overrides
-        )
-        server = IntakeServer(config, INFO)
-        await server.start()
-        servers.append(server)
-        http = aiohttp.ClientSession()
-        sessions.append(http)
-
-        def participant() -> Participant:
-            p = Participant(server)
-            sessions.append(p.http)
-            return p
-
-        return server, Console(server, http), participant
-
-    yield factory
-    for http in sessions:
-        await http.close()
-    for server in servers:
-        await server.stop()
+from tests.unit.intake_clients import Console, Participant, Start
 
 
 async def live(p: Participant, version: str = "", lang: str = "en") -> dict[str, Any]:

@@ -4,130 +4,16 @@ what on the list, votes, the private page, languages, and hostile text shown esc
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
-import pytest
 
-from console.intake import FormInfo, IntakeConfig, IntakeServer
+from console.intake import FormInfo, form_info_from_agenda
 from console.intake.visibility import held_matcher, is_held
+from tests.unit.intake_clients import Start
 
-INFO = FormInfo(
-    title="School Safety Office Hours",
-    when="Wednesday, December 17, 2025, 3:30 PM EST",
-    themes=[("drills", "Drills & exercises")],
-    host="Department of Emergency Services",
-)
 EMAIL = "secret.person@example.org"
-
-
-class Participant:
-    """One browser: its own cookie jar."""
-
-    def __init__(self, server: IntakeServer) -> None:
-        self.server = server
-        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    async def page(self, path: str = "", **headers: str) -> tuple[int, str]:
-        async with self.http.get(self.url + path, headers=headers) as resp:
-            return resp.status, await resp.text()
-
-    async def csrf(self, path: str = "") -> str:
-        _, body = await self.page(path)
-        match = re.search(r'name="csrf" value="([^"]+)"', body)
-        assert match, body
-        return match.group(1)
-
-    async def ask(self, text: str, **extra: str) -> str:
-        """Send a question; returns the thank-you page."""
-        data = {"csrf": await self.csrf(), "question": text, **extra}
-        async with self.http.post(
-            self.url, data=data, headers={"Origin": self.url.rstrip("/")}
-        ) as resp:
-            assert resp.status == 200, await resp.text()
-            return await resp.text()
-
-    async def vote(self, qid: str, csrf: str | None = None) -> int:
-        data = {"csrf": csrf or await self.csrf(), "question": qid}
-        async with self.http.post(
-            self.url + "vote",
-            data=data,
-            headers={"Origin": self.url.rstrip("/")},
-            allow_redirects=False,
-        ) as resp:
-            return resp.status
-
-
-class Console:
-    """Stands in for the facilitator's console: the token-holding API client."""
-
-    def __init__(self, server: IntakeServer, http: aiohttp.ClientSession) -> None:
-        self.server, self.http = server, http
-
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.server.token}"}
-
-    async def questions(self, **params: str) -> dict[str, Any]:
-        async with self.http.get(
-            self.server.url + "api/questions", params=params, headers=self.auth()
-        ) as resp:
-            assert resp.status == 200
-            data: dict[str, Any] = await resp.json()
-            return data
-
-    async def decide(self, body: object, status: int = 200) -> dict[str, Any]:
-        async with self.http.post(
-            self.server.url + "api/decisions", json=body, headers=self.auth()
-        ) as resp:
-            assert resp.status == status, await resp.text()
-            data: dict[str, Any] = await resp.json()
-            return data
-
-    async def by_text(self, text: str) -> dict[str, Any]:
-        for q in (await self.questions(origin="all"))["questions"]:
-            if q["text"] == text:
-                return q
-        raise AssertionError(f"no question {text!r}")
-
-
-Start = Callable[..., Any]
-
-
-@pytest.fixture
-async def start(tmp_path: Path) -> AsyncIterator[Start]:
-    servers: list[IntakeServer] = []
-    sessions: list[aiohttp.ClientSession] = []
-
-    async def factory(
-        info: FormInfo = INFO, **overrides: Any
-    ) -> tuple[IntakeServer, Console, Callable[[], Participant]]:
-        config = IntakeConfig(
-            data_dir=tmp_path / f"intake{len(servers)}", port=0, token="t" * 32, **overrides
-        )
-        server = IntakeServer(config, info)
-        await server.start()
-        servers.append(server)
-        http = aiohttp.ClientSession()
-        sessions.append(http)
-
-        def participant() -> Participant:
-            p = Participant(server)
-            sessions.append(p.http)
-            return p
-
-        return server, Console(server, http), participant
-
-    yield factory
-    for http in sessions:
-        await http.close()
-    for server in servers:
-        await server.stop()
 
 
 # -- the API ---------------------------------------------------------------------------------
@@ -415,6 +301,35 @@ async def test_language_from_query_cookie_or_accept_language(start: Start) -> No
     thanks = await b.ask("Pregunta en español", lang="es")
     assert "Gracias" in thanks
     assert (await console.by_text("Pregunta en español"))["language"] == "es"
+
+
+async def test_a_console_s_own_form_says_until_when_the_private_link_works(start: Start) -> None:
+    _, _, participant = await start()  # a hosted form: its private pages outlive the session
+    assert 'id="private-until"' not in await participant().ask("Asked on a hosted form")
+    _, _, participant = await start(FormInfo(title="T", stops_after_session=True))
+    thanks = await participant().ask("Asked on the console's own form")
+    assert "This link works until the organizers stop the question form" in thanks
+    b = participant()
+    await b.page("?lang=es")
+    thanks = await b.ask("Pregunta en el formulario de la consola", lang="es")
+    assert "Este enlace funciona hasta que los organizadores detengan" in thanks
+
+
+async def test_the_date_line_follows_the_pages_language(start: Start) -> None:
+    class Agenda:
+        title = "Office Hours"
+        scheduled_start = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
+        timezone = "America/New_York"
+
+    _, _console, participant = await start(form_info_from_agenda(Agenda()))
+    a = participant()
+    for path in ("?lang=es", "questions"):  # the choice is kept for the list too
+        _, page = await a.page(path)
+        assert "miércoles, 17 de diciembre de 2025, 15:30 EST" in page
+        assert "Wednesday" not in page
+    _, page = await a.page("questions?lang=en")
+    assert "Wednesday, December 17, 2025, 3:30 PM EST" in page
+    assert "miércoles" not in page
 
 
 def test_held_words_match_whole_words_only() -> None:

@@ -188,6 +188,21 @@ def test_format_when_uses_the_session_zone() -> None:
     assert text == "Wednesday, December 17, 2025, 3:30 PM EST"
 
 
+def test_the_date_line_is_written_in_each_language() -> None:
+    start = datetime(2025, 12, 17, 20, 30, tzinfo=UTC)
+    assert format_when(start, "America/New_York", "es") == (
+        "miércoles, 17 de diciembre de 2025, 15:30 EST"
+    )
+    assert format_when(start, "America/New_York", "en") == (
+        "Wednesday, December 17, 2025, 3:30 PM EST"
+    )
+    info = FormInfo("Office hours", start=start.isoformat(), timezone="Europe/Madrid")
+    assert info.when_in("es") == "miércoles, 17 de diciembre de 2025, 21:30 CET"
+    assert info.when_in("en") == "Wednesday, December 17, 2025, 9:30 PM CET"
+    given = FormInfo("Office hours", when="Some day", start="not a date")
+    assert given.when_in("es") == "Some day"  # a line given as text is shown as given
+
+
 def test_form_info_from_an_agenda_like_object() -> None:
     class Theme:
         def __init__(self, id: str, label: str) -> None:

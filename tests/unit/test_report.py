@@ -206,3 +206,56 @@ def test_missing_agenda_gives_a_report_without_plan(
     assert any("agenda" in w for w in data.warnings)
     assert "no planned times" in render_markdown(data)
     assert len(data.questions) == 7  # eight asked, one dismissed
+
+
+def test_participant_answers_and_languages_show_with_their_question(folder: SessionFolder) -> None:
+    data = _report(folder)
+    first = next(q for q in data.questions if q.key == "form:1")
+    assert first.language == "es"
+    assert [(a.public, a.author, a.answered_at) for a in first.participant_answers] == [
+        (True, "Fran Facilitator", "2025-12-17T16:01:00-05:00")
+    ]  # the one taken back (a tombstone) is not there
+    deferred = next(q for q in data.questions if q.key == "form:2")
+    assert [(a.public, a.author) for a in deferred.participant_answers] == [
+        (True, "Fran Facilitator"),
+        (False, "Nia Notes"),  # a note-taker's, for the asker only
+    ]
+    out = _all_outputs(data)
+    assert "asked in Spanish" in out["md"] and "asked in Spanish" in out["html"]
+    q1 = out["md"][out["md"].index("**Q1**") : out["md"].index("**Q7**")]
+    assert "Answer for the participants, public, by Fran Facilitator at 16:01" in q1
+    assert "Taken back" not in out["md"] + out["html"] + out["json"]
+    assert "Answer for the participants, for the asker only, by Nia Notes at 16:11" in out["html"]
+    doc = json.loads(out["json"])
+    by_key = {q["key"]: q for q in doc["questions"]}
+    assert by_key["form:1"]["language"] == "es"
+    assert by_key["form:2"]["participant_answers"][1] == {
+        "text": FORMULA + "\nWe will write to you.",
+        "public": False,
+        "author": "Nia Notes",
+        "answered_at": "2025-12-17T16:11:00-05:00",
+    }
+    rows = list(csv.DictReader(out["csv-questions"].removeprefix(BOM).splitlines(True)))
+    by_csv = {r["key"]: r for r in rows}
+    assert by_csv["form:1"]["language"] == "es"
+    assert by_csv["form:2"]["participant_answers"].splitlines()[1].startswith(
+        "for the asker only · Nia Notes · 2025-12-17T16:11:00-05:00: =HYPERLINK"
+    )
+    assert by_csv["form:4"]["language"] == "'=1+1"  # a formula, neutralised
+
+
+def test_hostile_answers_and_languages_stay_text_in_every_format(folder: SessionFolder) -> None:
+    out = _all_outputs(_report(folder))
+    md, page = out["md"], out["html"]
+    answers_md = [line for line in md.splitlines() if "Answer for the participants" in line]
+    assert len(answers_md) == 3
+    for line in answers_md:
+        assert "<script>" not in line and "<b>" not in line and "](h" not in line
+        assert not re.search(r"(?<![\\\u200b])https?://", line)
+    assert "asked in \\<b\\>es\\</b\\>" in md
+    assert "asked in &lt;b&gt;es&lt;/b&gt;" in page and "<b>es</b>" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2  # the question and answer
+    assert "<script" not in page
+    for cell in csv.reader(out["csv-questions"].removeprefix(BOM).splitlines(True)):
+        for value in cell:
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value

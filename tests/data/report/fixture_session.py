@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from console.board.answers import ANSWER_KIND, answer_data
 from console.board.moderation import Moderation, text_hash
 from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import save_feed
@@ -59,7 +60,14 @@ def _clock_data() -> dict[str, Any]:
 
 
 def feed_questions() -> list[FeedQuestion]:
-    def fq(i: int, text: str, asker: str | None, email: str | None, votes: int) -> FeedQuestion:
+    def fq(
+        i: int,
+        text: str,
+        asker: str | None,
+        email: str | None,
+        votes: int,
+        language: str | None = None,
+    ) -> FeedQuestion:
         return FeedQuestion(
             source_id=str(i),
             text=text,
@@ -68,13 +76,21 @@ def feed_questions() -> list[FeedQuestion]:
             submitted_at=T0 + timedelta(minutes=2 + i),
             votes=votes,
             topic=None,
+            language=language,
         )
 
     return [
-        fq(1, "How often must we run lockdown drills?", PLANTED_NAMES[0], PLANTED_EMAILS[0], 5),
-        fq(2, HOSTILE_MD, PLANTED_NAMES[2], PLANTED_EMAILS[1], 3),
+        fq(
+            1,
+            "How often must we run lockdown drills?",
+            PLANTED_NAMES[0],
+            PLANTED_EMAILS[0],
+            5,
+            "es",
+        ),
+        fq(2, HOSTILE_MD, PLANTED_NAMES[2], PLANTED_EMAILS[1], 3, "<b>es</b>"),
         fq(3, FORMULA, None, None, 1),
-        fq(4, "-2+3 @SUM(A1) is our budget line", PLANTED_NAMES[0], PLANTED_EMAILS[0], 0),
+        fq(4, "-2+3 @SUM(A1) is our budget line", PLANTED_NAMES[0], PLANTED_EMAILS[0], 0, "=1+1"),
         fq(5, MULTILINE, None, None, 2),
         fq(6, "How often do lockdown drills happen?", PLANTED_NAMES[2], None, 1),
         fq(7, AUTOLINKS, None, None, 0),
@@ -84,6 +100,14 @@ def feed_questions() -> list[FeedQuestion]:
 def _mod(key: str, minutes: float, text: str, **fields: Any) -> Record:
     mod = Moderation(text_hash=text_hash(text), seen=True, **fields)
     return Record("moderation", key, FACILITATOR, 2, _stamp(minutes), False, mod.to_data())
+
+
+def _answer(
+    rid: str, minutes: float, key: str, text: str, public: bool, author: str, **extra: Any
+) -> Record:
+    """A participant answer (the board's ``w`` key), as a console writes it."""
+    data = answer_data(key, text, public, author, author, _stamp(minutes))
+    return Record(ANSWER_KIND, rid, author, 1, _stamp(minutes), extra.get("deleted", False), data)
 
 
 def _note(rid: str, minutes: float, kind: str, text: str, **fields: Any) -> Record:
@@ -138,6 +162,9 @@ def facilitator_records() -> list[Record]:
             answer_note="Yes: a parent is a member.",
             answered_segment_id="discussion",
         ),
+        _answer("answer-1", 31, "form:1", "Twice a year: " + AUTOLINKS, True, FACILITATOR),
+        _answer("answer-2", 32, "form:2", HOSTILE_MD, True, FACILITATOR),
+        _answer("answer-gone", 33, "form:1", "Taken back", True, FACILITATOR, deleted=True),
         _note(
             "note-fran-1",
             50,
@@ -162,6 +189,7 @@ def note_taker_records() -> list[Record]:
     }
     return [
         Record("question", "q-chat-1", NOTE_TAKER, 1, _stamp(35), False, chat),
+        _answer("answer-3", 41, "form:2", FORMULA + "\nWe will write to you.", False, NOTE_TAKER),
         _note(
             "note-1",
             10,

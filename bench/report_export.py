@@ -5,7 +5,8 @@ Each format is built from the session folder and rendered (the whole path of
 process's CPU time (on a shared machine the wall clock also counts the time others had the
 cores; CPU time compares runs made under different loads). Target: < 1 s each; DOCX and
 the public-records packet (``export --packet``: DOCX, HTML, CSV, decisions, agenda, manifest)
-at most 3x the Markdown export of the same run.
+at most 3x the Markdown export of the same run. The last row is Markdown with a three-hour
+caption file (``export --transcript``): read, offset, aligned.
 Run: ``uv run python bench/report_export.py`` (``--quick``: two runs per format)
 """
 
@@ -29,6 +30,7 @@ from console.feeds.cache import save_feed
 from console.feeds.model import FeedQuestion
 from console.report.build import build_report
 from console.report.packet import write_packet
+from console.report.spoken import read_transcript
 from console.report.write import write_report
 from console.store import SessionFolder
 from console.store.records import Record
@@ -100,6 +102,32 @@ def make_big(root: Path) -> SessionFolder:
     return SessionFolder.open(folder)
 
 
+def three_hour_captions(path: Path) -> Path:
+    """A Zoom-shaped WebVTT of three hours: a numbered cue every 3 s, speakers named."""
+    lines = ["WEBVTT", ""]
+    for number, second in enumerate(range(0, 3 * 3600, 3), 1):
+        start, end = _ts(second), _ts(second + 3.5)
+        said = f"Speaker {number % 4}: question {number % 997} about drills and doors {second}"
+        lines += [str(number), f"{start} --> {end}", said, ""]
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _ts(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def captions_run(folder: SessionFolder, captions: Path, now: datetime, out: Path) -> int:
+    """One ``export --transcript`` in Markdown; returns the number of cues read."""
+    transcript = read_transcript(folder, captions, now=now)
+    data = build_report(folder, now=now, spoken=transcript.found)
+    write_report(data, "md", out)
+    return len(transcript.cues)
+
+
 def _load() -> str:
     """Other processes' share of the two cores shows in the wall clock, not in CPU time."""
     one, five, fifteen = os.getloadavg()
@@ -160,6 +188,17 @@ def main() -> None:
         for fmt in ("docx", "packet"):
             ratio = medians[fmt] / medians["md"]
             print(f"{fmt:>6}: {ratio:.1f}x the Markdown export's CPU time (budget 3x)")
+        captions = three_hour_captions(root / "three-hours.vtt")
+        times, cpu = [], []
+        for run in range(runs):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            cues = captions_run(folder, captions, now, root / "out" / f"t{run}.md")
+            times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        print(
+            f"md+captions: median {statistics.median(times):.3f} s over {runs} runs "
+            f"(CPU {statistics.median(cpu):.3f} s; {cues:,} cues, three hours)"
+        )
         print(_load())
 
 

@@ -282,8 +282,27 @@ REPORT: Final = (
             "Switch the export format (Markdown, HTML, CSV, JSON)"),
     _report("report.refresh", "r", "rebuild", "Refresh",
             "Read the session again and rebuild the preview"),
+    _report("report.transcript", "t", "transcript", "Captions",
+            "Read the recording's captions and review each answer as spoken"),
 )
 """The report screen (ctrl+r)."""
+
+
+def _spoken(id: str, keys: str, action: str, text: str, tip: str) -> Action:
+    return Action(id, keys, action, text, tip, Handler.TRANSCRIPT_SCREEN, footer=True)
+
+
+TRANSCRIPT: Final = (
+    _key(Handler.TRANSCRIPT_SCREEN, "transcript.close", "escape", "close", "Back",
+         "Back to the report"),
+    _spoken("transcript.keep", "k", "keep", "Keep",
+            "Keep this answer as spoken in the report (and the FAQ)"),
+    _spoken("transcript.edit", "e", "edit", "Edit",
+            "Edit the answer as spoken, then keep it"),
+    _spoken("transcript.drop", "d", "drop", "Drop",
+            "Leave this answer as spoken out of the report"),
+)
+"""Answers as spoken, for review (t on the report screen)."""
 
 _CLOSE_FORM: Final = "Close the question form"
 _CLOSE_TIP: Final = "Stop taking questions for now; participants see that the form is closed"
@@ -342,6 +361,7 @@ ALL: Final[tuple[Action, ...]] = (
     *QUESTION_BOARD,
     *PRESENTER,
     *REPORT,
+    *TRANSCRIPT,
     *FORM_LINK,
     *FORM,
     *CONFIRM,
@@ -389,9 +409,10 @@ DIALOG_KEYS: Final = (
         "escape",
         "Cancel",
         "AnswerNoteScreen, AddQuestionScreen, ChoiceScreen, PresenterMessageScreen, "
-        "ParticipantAnswerScreen",
+        "ParticipantAnswerScreen, SpokenEditScreen",
     ),
     DialogKey("prompt.save", "ctrl+s", "Add", "AddQuestionScreen"),
+    DialogKey("spoken.save", "ctrl+s", "Save", "SpokenEditScreen"),
 )
 """Local keys of the question dialogs (answer note, add a question, choose from a list) and of
 the message to the presenter."""

@@ -96,6 +96,9 @@ class Agenda:
     description: str | None = None
     facilitator: str | None = None
     """Who runs the session: the report's facilitator unless ``--author`` names another."""
+    staff: tuple[str, ...] = ()
+    """Staff who speak in the session (panelists, note-takers): an answer as spoken from
+    captions keeps their names even without ``--with-names``."""
 
     @property
     def tz(self) -> ZoneInfo:

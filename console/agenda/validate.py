@@ -52,6 +52,7 @@ SESSION_KEYS = (
     "timezone",
     "end",
     "description",
+    "staff",
 )
 FACILITATOR_LIMIT = 80
 """Characters of the facilitator's name (as a session keeps it)."""
@@ -111,6 +112,7 @@ def build_agenda(data: dict[str, Any], text: str, path: str, *, name: str) -> Ag
         end=session["end"],
         description=session["description"],
         facilitator=session["facilitator"],
+        staff=session["staff"],
         segments=segments,
         themes=themes,
         questions=questions or QuestionSource(),
@@ -188,8 +190,25 @@ class _Checker(QuestionChecks):
                 expected="a time like 16:30:00",
             ),
             "timezone": self.time_zone(table, where, ctx),
+            "staff": self.staff(table, where, ctx),
         }
         return out
+
+    def staff(self, table: dict[str, Any], where: KeyPath, ctx: str) -> tuple[str, ...]:
+        """Staff names: kept in answers as spoken; each a name, once, as long as a
+        facilitator's."""
+        out: list[str] = []
+        for index, name in enumerate(self.string_list(table, "staff", where, ctx)):
+            if len(name) > FACILITATOR_LIMIT:
+                self.add(
+                    (*where, "staff", index),
+                    f'"staff" item is too long (at most {FACILITATOR_LIMIT} characters)',
+                )
+            elif name.casefold() in {n.casefold() for n in out}:
+                self.add((*where, "staff", index), f'"staff" lists {show(name)} twice')
+            else:
+                out.append(name)
+        return tuple(out)
 
     def time_zone(self, table: dict[str, Any], where: KeyPath, ctx: str) -> str | None:
         if not self.visible(table, "timezone", where, like="America/New_York"):

@@ -30,6 +30,8 @@ def agenda_to_dict(agenda: Agenda) -> dict[str, Any]:
         session["end"] = agenda.end
     if agenda.description is not None:
         session["description"] = agenda.description
+    if agenda.staff:
+        session["staff"] = list(agenda.staff)
     questions: dict[str, Any] = {}
     source = agenda.questions
     for key, value in (("source", source.url), ("preset", source.preset)):

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.cli import export_documents
 from console.system.paths import data_dir
+
+if TYPE_CHECKING:
+    from console.report.captions_align import Spoken
+    from console.store import SessionFolder
 
 FORMATS = ("md", "html", "csv", "json", "docx")
 
@@ -58,6 +63,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="include askers' names and emails (keep such a report internal)",
     )
     export_documents.add_arguments(p)
+    p.add_argument(
+        "--transcript",
+        metavar="FILE",
+        help="a caption file of the recording (WebVTT from Zoom or Teams, or SRT): each "
+        "answered question gets what was said while it was live",
+    )
+    p.add_argument(
+        "--offset",
+        metavar="WHEN",
+        help="when the recording started: a time of day (15:29:30, the agenda's zone), an "
+        "ISO date and time, or seconds after (+30) or before (-1:30) the clock's start; "
+        "without it, the suggested start is used and printed",
+    )
     p.set_defaults(handler=run)
 
 
@@ -84,7 +102,11 @@ def run(args: argparse.Namespace) -> int:
         return _fail("csv writes three tables: give --out a folder or a NAME.csv file", 2)
     elif args.format == "docx" and args.out == "-":
         return _fail("a DOCX file needs --out FILE.docx", 2)
+    if args.offset and not args.transcript:
+        return _fail("--offset goes with --transcript FILE", 2)
     if args.series:
+        if args.transcript:
+            return _fail("--transcript takes a SESSION, not --series", 2)
         if args.merge or args.format in ("csv", "docx"):
             return _fail("--series takes --format md, html or json, and no --merge", 2)
         return _series(root, args.series, args.format, args.out, now)
@@ -98,12 +120,19 @@ def run(args: argparse.Namespace) -> int:
     from console.report.build import build_report
     from console.report.write import render, write_report
 
+    spoken = None
+    if args.transcript:
+        found = _transcript(folder, args.transcript, args.offset, now)
+        if isinstance(found, int):
+            return found
+        spoken = found
     data = build_report(
         folder,
         now=now,
         extra=extra,
         include_dismissed=args.include_dismissed,
         with_names=args.with_names,
+        spoken=spoken,
     )
     for warning in data.warnings:
         print(f"facilitator export: warning: {warning}", file=sys.stderr)
@@ -148,3 +177,33 @@ def _series(root: Path, name: str, fmt: str, out: str, now: datetime) -> int:
         return _fail(f"cannot write {out}: {exc}")
     print(path)
     return 0
+
+
+def _transcript(
+    folder: SessionFolder, file: str, offset: str | None, now: datetime
+) -> dict[str, Spoken] | int:
+    """The answers as spoken a caption file gives, or the exit code of a failure."""
+    from console.report.build import find_agenda
+    from console.report.captions_parse import CaptionError
+    from console.report.spoken import parse_offset, read_transcript
+
+    agenda, _ = find_agenda(folder.info.agenda)
+    zone: tzinfo = agenda.tz if agenda is not None else UTC
+    info = folder.info
+    day = (info.started_at or info.created_at).astimezone(zone).date()
+    try:
+        moment = parse_offset(offset, zone, day) if offset else None
+    except ValueError as exc:
+        return _fail(str(exc), 2)
+    try:
+        transcript = read_transcript(folder, Path(file).expanduser(), now=now, offset=moment)
+    except CaptionError as exc:
+        return _fail(f"{exc} (nothing was written)")
+    print(f"facilitator export: captions: {transcript.describe(zone)}", file=sys.stderr)
+    if transcript.times.estimated:
+        print(
+            "facilitator export: captions: live windows are estimated from the decisions' "
+            "times (when each question was answered); check the answers as spoken",
+            file=sys.stderr,
+        )
+    return dict(transcript.found)

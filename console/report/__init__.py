@@ -10,6 +10,9 @@
 - series: every session of a recurring series; write: the rendered report to a file
 - decision_log: the session's decision log and live windows, read from its folder
 - quiet_gc: the collector held off while a large report is built
+- answers as spoken: captions_parse (caption files to cues), captions_align (the offset,
+  cues to live windows), captions_windows (a session's live windows), captions_review
+  (keep, edit, drop; names by the ``--with-names`` rule), spoken (them into a report)
 
 No re-exports: each module is imported where it is used, so rendering or merging does not
 load the builder (and the board, clock and feed cache behind it).

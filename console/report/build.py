@@ -7,7 +7,7 @@ machines are folded in with ``console.store.records.merge`` before anything is r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +24,7 @@ from console.clock.run_of_show import RunOfShow
 from console.feeds.cache import FeedCache, FeedCacheError
 from console.feeds.model import LANGUAGE_LIMIT
 from console.notes.notebook import KINDS, Note, NoteBook
+from console.report.captions_align import Spoken
 from console.report.model import (
     AnswerRow,
     DecisionRow,
@@ -37,6 +38,7 @@ from console.report.model import (
 from console.report.names import Names
 from console.report.quiet_gc import collector_paused
 from console.report.redact import asker_fields
+from console.report.spoken import attach_spoken
 from console.session.setup import dated_for
 from console.store import FEED_CACHE_FILE, Record, SessionFolder, merge
 from console.text.clean import clean_text
@@ -70,8 +72,10 @@ def build_report(
     include_dismissed: bool = False,
     with_names: bool = False,
     agenda: Agenda | None = None,
+    spoken: Mapping[str, Spoken] | None = None,
 ) -> ReportData:
-    """Read ``folder`` (plus ``extra`` records, e.g. copied files) into a report."""
+    """Read ``folder`` (plus ``extra`` records, e.g. copied files) into a report; ``spoken``
+    is what a caption file says was said while each question was live (``read_transcript``)."""
     found, warnings = folder.read_all()
     copied = list(extra)
     records = merge(found.values(), copied) if copied else found
@@ -114,7 +118,7 @@ def build_report(
     rows = questions[0]
     counts = _counts(board_counts, rows, notes, include_dismissed)
     start = info.started_at or (agenda.scheduled_start if agenda else None) or info.created_at
-    return ReportData(
+    data = ReportData(
         session_id=info.id,
         title=info.title or (agenda.title if agenda else info.id),
         date=start.astimezone(zone).date().isoformat(),
@@ -138,6 +142,12 @@ def build_report(
         with_names=with_names,
         warnings=tuple(all_warnings),
         planned_for=planned_for,
+    )
+    staff = [*(agenda.staff if agenda else ()), info.facilitator, *(r.author for r in values)]
+    if agenda is not None and agenda.facilitator:
+        staff.append(agenda.facilitator)
+    return attach_spoken(
+        data, values, staff=set(staff), askers=questions[2], zone=zone, found=spoken
     )
 
 
@@ -187,7 +197,7 @@ def _question_rows(
     zone: tzinfo,
     warnings: list[str],
     notes_on: dict[str, list[str]],
-) -> tuple[tuple[QuestionRow, ...], dict[str, int]]:
+) -> tuple[tuple[QuestionRow, ...], dict[str, int], frozenset[str]]:
     board = Board("report", lambda: now, role="facilitator", themes=theme_ids or None)
     board.load(records)
     try:
@@ -211,7 +221,8 @@ def _question_rows(
         )
         for number, q in enumerate(views, 1)
     )
-    return rows, board.counts()
+    askers = frozenset(q.asker for q in views if q.asker)  # kept out of spoken answers
+    return rows, board.counts(), askers
 
 
 @lru_cache(maxsize=256)

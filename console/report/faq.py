@@ -30,6 +30,10 @@ _NAME_PART = 3
 """Parts of a name this long or longer are removed on their own too ("Zebulon here")."""
 
 
+SPOKEN_WORDS = "As said at the session:"
+"""Before an answer as spoken (from the captions, kept in review) in the FAQ."""
+
+
 @dataclass(frozen=True, slots=True)
 class FaqEntry:
     """One published question, with its public answers (oldest first)."""
@@ -138,6 +142,9 @@ def _entry(q: QuestionRow, answers: list[str], scrub: Scrubber) -> FaqEntry | No
         return None
     if q.status != "answered" and not answers:
         return None
+    if q.spoken is not None and q.spoken.kept:  # an answer as spoken only once staff kept it
+        said = " ".join(text for _who, text in q.spoken.turns)  # never who said it
+        answers = [f"{SPOKEN_WORDS} {said}", *answers]
     return FaqEntry(
         question=scrub(q.text, any_email=True),
         answers=tuple(scrub(a, any_email=False) for a in answers),

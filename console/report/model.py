@@ -7,7 +7,10 @@ disagree. Everything here is already cleaned, redacted and ordered; renderers on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from console.report.captions_review import SpokenRow
 
 SCHEMA_VERSION = 2
 """2: each question carries its times, decisions, notes and participant answers."""
@@ -111,6 +114,8 @@ class QuestionRow:
     duplicates: int
     carried_over: bool
     starred: bool
+    spoken: SpokenRow | None = None
+    """The answer as spoken (from captions, or kept in review); None without one."""
     voters: tuple[str, ...] = ()
     """The form's voter tokens behind ``votes``. Never rendered: a carry-over takes them to
     the next session's form (``console.session.carry_over``)."""
@@ -147,6 +152,7 @@ class QuestionRow:
             "duplicates": self.duplicates,
             "carried_over": self.carried_over,
             "starred": self.starred,
+            **({"spoken": self.spoken.to_json()} if self.spoken is not None else {}),
             "language": self.language,
             "live_windows": [{"from": start, "until": end} for start, end in self.live_windows],
             "answered_at": self.answered_at,

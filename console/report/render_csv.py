@@ -41,6 +41,11 @@ def _csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return BOM + buffer.getvalue()
 
 
+def _spoken_cells(q: QuestionRow) -> list[str | None]:
+    said = q.spoken
+    return [None] * 4 if said is None else [said.text, said.start, said.end, said.state]
+
+
 def _answers_cell(q: QuestionRow) -> str:
     """Each participant answer on a line of its own: "public · Dana · <time>: text"."""
     return "\n".join(
@@ -73,6 +78,9 @@ def render_csv(data: ReportData) -> dict[str, str]:
         "language",
         "participant_answers",
     ]
+    spoken = any(q.spoken is not None for q in data.questions)
+    if spoken:  # only with answers as spoken: the tables keep their shape otherwise
+        q_headers += ["answer_as_spoken", "spoken_from", "spoken_to", "spoken_state"]
     questions = _csv(
         q_headers,
         (
@@ -95,6 +103,7 @@ def render_csv(data: ReportData) -> dict[str, str]:
                 q.starred,
                 q.language,
                 _answers_cell(q),
+                *(_spoken_cells(q) if spoken else []),
             ]
             for q in data.questions
         ),

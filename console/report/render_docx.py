@@ -57,6 +57,8 @@ def question_para(q: QuestionRow, notes: Sequence[NoteRow] = ()) -> str:
         runs += "<w:r><w:br/></w:r>" + run(f"Times: {times}", italic=True)
     if q.answer_note:
         runs += "<w:r><w:br/></w:r>" + run("Answer: ", bold=True) + run(q.answer_note)
+    if q.spoken is not None:
+        runs += "<w:r><w:br/></w:r>" + run(f"{q.spoken.label}: ", bold=True) + run(q.spoken.text)
     for a in q.participant_answers:
         said = answer_words(a.public, a.author, a.answered_at)
         runs += "<w:r><w:br/></w:r>" + run(f"{said}: ", bold=True) + run(a.text)

@@ -216,6 +216,8 @@ def _question_items(
             item += f'<br><span class="muted">Times: {h(times)}</span>'
         if q.answer_note:
             item += f'<p class="answer">Answer: {_text(q.answer_note)}</p>'
+        if q.spoken is not None:
+            item += f'<p class="answer">{h(q.spoken.label)}: {_text(q.spoken.text)}</p>'
         item += _participant_answers(q)
         if notes := notes_on.get(q.key, ()):
             item += (

@@ -106,6 +106,8 @@ def _question_line(q: QuestionRow, notes: Sequence[NoteRow] = ()) -> str:
         line += f"  \n  Times: {times}"
     if q.answer_note:
         line += f"  \n  Answer: {md_text(q.answer_note)}"
+    if q.spoken is not None:
+        line += f"  \n  {md_text(q.spoken.label)}: {md_text(q.spoken.text)}"
     line += _participant_answers(q)
     for n in notes:
         words = note_words(n.kind, n.author, n.owner, n.due, n.done)

@@ -22,9 +22,11 @@ from console.host import host_of
 from console.report.build import build_report
 from console.report.render_markdown import render_markdown
 from console.report.write import FORMATS, default_name, write_report
+from console.screens.transcript_screen import TranscriptScreen
 from console.system.clipboard import ClipboardResult, copy_to_desktop, describe
 
 if TYPE_CHECKING:
+    from console.report.captions_align import Spoken
     from console.report.model import ReportData
 
 PREVIEW_LIMIT = 25
@@ -59,6 +61,8 @@ class ReportScreen(Screen[None]):
         self.data: ReportData | None = None
         self.preview = ""
         self.saved: list[Path] = []
+        self.spoken: dict[str, Spoken] | None = None
+        """What the last caption file read gave (answers not reviewed yet show too)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="report-bar"):
@@ -123,6 +127,14 @@ class ReportScreen(Screen[None]):
         self._busy(True, "Saving and copying…")
         self.export(self.data, "md", copy_after=True)
 
+    def action_transcript(self) -> None:
+        def reviewed(found: dict[str, Spoken] | None) -> None:
+            if found is not None:
+                self.spoken = found
+            self.action_rebuild()  # kept, edited and dropped answers are in the session now
+
+        self.app.push_screen(TranscriptScreen(), reviewed)
+
     @on(Button.Pressed, "#report-export")
     def _export_pressed(self) -> None:
         self.action_export()
@@ -136,7 +148,7 @@ class ReportScreen(Screen[None]):
     def build(self) -> None:
         host = host_of(self)
         try:
-            data = build_report(host.session.folder, now=host.now())
+            data = build_report(host.session.folder, now=host.now(), spoken=self.spoken)
             preview = render_markdown(data, limit=PREVIEW_LIMIT)
         except Exception as exc:  # a damaged folder: say so, keep the console running
             self.app.call_from_thread(self._failed, f"The report could not be built: {exc}")

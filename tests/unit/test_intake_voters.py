@@ -107,9 +107,7 @@ async def test_voter_tokens_are_keyed_by_the_forms_secret(tmp_path: Path) -> Non
 # -- the API ---------------------------------------------------------------------------------
 @pytest.fixture
 async def form(tmp_path: Path) -> AsyncIterator[tuple[IntakeServer, Console, list[Participant]]]:
-    server = IntakeServer(
-        IntakeConfig(data_dir=tmp_path / "intake", port=0, token="t" * 32), INFO
-    )
+    server = IntakeServer(IntakeConfig(data_dir=tmp_path / "intake", port=0, token="t" * 32), INFO)
     await server.start()
     http = aiohttp.ClientSession()
     people = [Participant(server) for _ in range(4)]
@@ -166,9 +164,7 @@ async def test_carried_voters_are_taken_over_the_api_and_bad_ones_refused(
 
     async def post(body: object, status: int, auth: bool = True) -> dict[str, Any]:
         headers = console.auth() if auth else {}
-        async with console.http.post(
-            server.url + "api/voters", json=body, headers=headers
-        ) as resp:
+        async with console.http.post(server.url + "api/voters", json=body, headers=headers) as resp:
             assert resp.status == status, await resp.text()
             data: dict[str, Any] = await resp.json()
             return data

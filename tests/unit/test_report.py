@@ -248,8 +248,10 @@ def test_participant_answers_and_languages_show_with_their_question(folder: Sess
     rows = list(csv.DictReader(out_named["csv-questions"].removeprefix(BOM).splitlines(True)))
     by_csv = {r["key"]: r for r in rows}
     assert by_csv["form:1"]["language"] == "es"
-    assert by_csv["form:2"]["participant_answers"].splitlines()[1].startswith(
-        "for the asker only · Nia Notes · 2025-12-17T16:11:00-05:00: =HYPERLINK"
+    assert (
+        by_csv["form:2"]["participant_answers"]
+        .splitlines()[1]
+        .startswith("for the asker only · Nia Notes · 2025-12-17T16:11:00-05:00: =HYPERLINK")
     )
     assert by_csv["form:4"]["language"] == "'=1+1"  # a formula, neutralised
 

@@ -267,3 +267,24 @@ def test_faq_says_when_no_written_answer_was_published(folder: SessionFolder) ->
     faq = build_faq(folder, now=NOW)
     assert faq.count == 3  # two answered live, one followed up with a public answer
     assert render_faq_markdown(faq).count("no written answer was published") == 1
+
+
+def test_faq_prints_an_answer_as_spoken_only_once_kept_and_never_who_said_it(
+    folder: SessionFolder,
+) -> None:
+    from datetime import timedelta
+
+    from console.report.captions_review import DROPPED, KEPT, Review
+    from tests.data.report.fixture_session import T0
+
+    start, end = T0 + timedelta(minutes=29.5), T0 + timedelta(minutes=30)
+    said = (("Fran Facilitator", "Twice a year, said aloud."), ("Zebulon", "Thank you."))
+    have = None
+    for minute, (state, present) in enumerate(((DROPPED, False), (KEPT, True)), 70):
+        stamp = (T0 + timedelta(minutes=minute)).isoformat()
+        have = Review("form:1", state, said, start, end).to_record("Ana Ruiz", have, stamp)
+        write_records(folder.path, "Ana Ruiz", [have])
+        faq = build_faq(SessionFolder.open(folder.path), now=NOW)
+        text = render_faq_markdown(faq) + render_faq_html(faq)
+        assert ("Twice a year, said aloud." in text) is present, state
+        assert "Zebulon" not in text and "Fran Facilitator" not in text

@@ -337,8 +337,9 @@ def write_records(folder: Path, author: str, records: list[Record]) -> Path:
     return path
 
 
-def make_fixture(root: Path, session_id: str = SESSION_ID) -> Path:
-    """A finished session under ``root/sessions``, its agenda at ``root/agenda.toml``.
+def make_fixture(root: Path, session_id: str = SESSION_ID, *, decision_log: bool = True) -> Path:
+    """A finished session under ``root/sessions``, its agenda at ``root/agenda.toml``
+    (``decision_log=False``: as a session from before the decision log was kept).
 
     The session names its agenda ``agenda.toml`` (relative): run with ``root`` as the
     working directory (``monkeypatch.chdir(root)``) so the agenda is found.
@@ -347,7 +348,10 @@ def make_fixture(root: Path, session_id: str = SESSION_ID) -> Path:
     folder.mkdir(parents=True)
     shutil.copy(AGENDA, root / "agenda.toml")
     write_session_json(folder)
-    write_records(folder, FACILITATOR, facilitator_records())
+    records = facilitator_records()
+    if not decision_log:
+        records = [r for r in records if r.kind != DECISION_KIND]
+    write_records(folder, FACILITATOR, records)
     write_records(folder, NOTE_TAKER, note_taker_records())
     save_feed(
         folder / FEED_CACHE_FILE,

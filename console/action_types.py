@@ -28,6 +28,7 @@ class Handler(StrEnum):
     MAIN_SCREEN = "console.screens.main_screen:MainScreen"
     NOTES_SCREEN = "console.screens.notes_screen:NotesScreen"
     REPORT_SCREEN = "console.screens.report_screen:ReportScreen"
+    SERIES_SCREEN = "console.screens.series_screen:SeriesScreen"
     PRESENTER = "console.screens.presenter:PresenterScreen"
     FORM_LINK = "console.screens.form_link:FormLinkScreen"
     CONFIRM = "console.screens.confirm:ConfirmScreen"

@@ -100,14 +100,17 @@ def series_name(agenda: Agenda | None, info: SessionInfo) -> str:
     return (agenda.series if agenda else None) or info.title
 
 
-def build_series(root: Path, name: str, now: datetime, *, also: str | None = None) -> SeriesData:
+def build_series(
+    root: Path, name: str, now: datetime, *, also: str | None = None, agenda: Agenda | None = None
+) -> SeriesData:
     """Summarise the series ``name`` under the data directory ``root``.
 
     ``also`` is a session id taken in though it has not started yet (the one a console has
-    open, which is being held now); a rehearsal never is.
+    open, which is being held now); a rehearsal never is. ``agenda`` is one already loaded
+    (the console's, which may be a file a session names only by its stem).
     """
     wanted = name.casefold().strip()
-    agendas: dict[str, Agenda | None] = {}
+    agendas: dict[str, Agenda | None] = {agenda.name: agenda} if agenda else {}
     reports: list[ReportData] = []
     linked: list[tuple[ReportData, Links]] = []
     warnings: list[str] = []
@@ -119,8 +122,8 @@ def build_series(root: Path, name: str, now: datetime, *, also: str | None = Non
     for info in sorted(held, key=lambda i: (i.started_at or now, i.id)):
         if info.agenda not in agendas:
             agendas[info.agenda] = find_agenda(info.agenda)[0]
-        agenda = agendas[info.agenda]
-        series = series_name(agenda, info)
+        held_with = agendas[info.agenda]
+        series = series_name(held_with, info)
         if series.casefold().strip() != wanted and info.title.casefold().strip() != wanted:
             continue
         try:
@@ -130,7 +133,7 @@ def build_series(root: Path, name: str, now: datetime, *, also: str | None = Non
             warnings.append(f"skipped {info.id}: {exc}")
             continue
         # Dismissed questions too: a carried question dismissed later closes its item.
-        report = build_report(folder, now=now, agenda=agenda, include_dismissed=True)
+        report = build_report(folder, now=now, agenda=held_with, include_dismissed=True)
         reports.append(report)
         linked.append((report, read_links(records.values())))
     return SeriesData(
@@ -176,7 +179,7 @@ def _md_item(item: LedgerItem) -> list[str]:
     extra = ""
     if item.kind == ACTION:
         extra = f" *(owner: {md_text(item.owner or '–')}, due: {md_text(item.due or '–')})*"
-    themes = f" *[{md_text(', '.join(item.themes))}]*" if item.themes else ""
+    themes = f" *(themes: {md_text(', '.join(item.themes))})*" if item.themes else ""
     history = []
     for step in item.steps:
         words, note, author = _step_words(step)

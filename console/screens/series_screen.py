@@ -170,7 +170,7 @@ class SeriesScreen(Screen[None]):
         name = series_name(session.agenda, info)
         root = session.folder.path.parent.parent
         try:
-            data = build_series(root, name, host.now(), also=info.id)
+            data = build_series(root, name, host.now(), also=info.id, agenda=session.agenda)
         except Exception as exc:  # a damaged folder: say so, keep the console running
             self.app.call_from_thread(self._failed, f"The series could not be read: {exc}")
             return

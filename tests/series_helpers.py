@@ -29,12 +29,14 @@ DAY2 = datetime(2026, 1, 21, 20, 0, tzinfo=UTC)
 DAY3 = datetime(2026, 2, 18, 20, 0, tzinfo=UTC)
 
 
-def open_session(root: Path, now: FakeNow, follow_up: str | None = None) -> LiveSession:
+def open_session(
+    root: Path, now: FakeNow, follow_up: str | None = None, session: str | None = None
+) -> LiveSession:
     launch = prepare(
         root=root,
         agenda_ref=AGENDA,
-        session_ref=None,
-        new=True,
+        session_ref=session,
+        new=session is None,
         role="facilitator",
         author=FRAN,
         read_only=False,

@@ -207,3 +207,52 @@ async def test_three_sessions_carried_closed_and_reopened(
     carried = carry_over_records(fourth, third, FRAN, lambda: DAY3 + timedelta(days=28))
     texts = {r.data["text"] for r in carried if r.kind in ("question", "note")}
     assert texts == {Q_A, Q_D, ACT_X}
+
+
+async def test_keeping_the_plan_and_an_older_session_changes_nothing(root: Path) -> None:
+    first = first_session(root)
+    second = second_session(root, first)
+
+    now = FakeNow(DAY3)
+    live = open_session(root, now, follow_up=second)
+    app = FacilitatorApp(
+        live,
+        settings=load_settings(root / "config"),
+        message="",
+        now=now,
+        source=SourceChoice(builtin_form=False),
+    )
+    async with app.run_test(size=(140, 44)) as pilot:
+        await until(lambda: isinstance(app.screen, ConfirmScreen), pilot)
+        await pilot.press("escape")  # keep the plan
+        await until(lambda: not isinstance(app.screen, ConfirmScreen), pilot)
+        await app.settle()
+        assert live.clock.allotted(1) == 15 * 60 and live.carried_length is None
+    live.close()
+
+    # The first session, opened again: its ledger shows, but the newest session is elsewhere.
+    older = open_session(root, FakeNow(DAY3), session=first)
+    app = FacilitatorApp(
+        older,
+        settings=load_settings(root / "config"),
+        message="",
+        now=FakeNow(DAY3),
+        source=SourceChoice(builtin_form=False),
+    )
+    async with app.run_test(size=(140, 44)) as pilot:
+        assert not isinstance(app.screen, ConfirmScreen)  # nothing was carried here
+        await pilot.press("ctrl+b")
+        await until(lambda: isinstance(app.screen, SeriesScreen), pilot)
+        screen = app.screen
+        assert isinstance(screen, SeriesScreen)
+        await until(lambda: screen.data is not None, pilot)
+        assert second in screen.why_not
+        written = sorted(p.stat().st_mtime_ns for p in (root / "sessions").rglob("*.json*"))
+        await pilot.press("c")
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SeriesScreen)  # no dialog opened
+        assert sorted(p.stat().st_mtime_ns for p in (root / "sessions").rglob("*.json*")) == (
+            written
+        )
+    older.close()

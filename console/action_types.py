@@ -29,6 +29,7 @@ class Handler(StrEnum):
     NOTES_SCREEN = "console.screens.notes_screen:NotesScreen"
     REPORT_SCREEN = "console.screens.report_screen:ReportScreen"
     TRANSCRIPT_SCREEN = "console.screens.transcript_screen:TranscriptScreen"
+    SERIES_SCREEN = "console.screens.series_screen:SeriesScreen"
     PRESENTER = "console.screens.presenter:PresenterScreen"
     FORM_LINK = "console.screens.form_link:FormLinkScreen"
     CONFIRM = "console.screens.confirm:ConfirmScreen"

@@ -73,6 +73,8 @@ CLOCK: Final = (
            "End the session (asks first); works while typing", priority=True),
     _clock("report", "ctrl+r", "report", "Report",
            "Preview, export and copy the follow-up report", only=False),
+    _clock("series", "ctrl+b", "series", "Series",
+           "The series' open commitments: their age, close or re-open one", only=False),
 )
 """The facilitator's main screen: the run-of-show clock, the end and the report. The clock
 keys show disabled on a read-only console. The end is a priority binding: a text field that
@@ -303,6 +305,21 @@ TRANSCRIPT: Final = (
             "Leave this answer as spoken out of the report"),
 )
 """Answers as spoken, for review (t on the report screen)."""
+def _series(id: str, keys: str, action: str, text: str, tip: str) -> Action:
+    return Action(id, keys, action, text, tip, Handler.SERIES_SCREEN, footer=True, palette=True)
+
+
+SERIES: Final = (
+    _key(Handler.SERIES_SCREEN, "series.close", "escape", "close", "Close",
+         "Back to the console"),
+    _series("series.close_item", "c", "close_item", "Close item",
+            "Close the selected item with a note, written as a participant answer"),
+    _series("series.reopen_item", "o", "reopen_item", "Re-open item",
+            "Re-open the selected closed item in this session"),
+    _series("series.refresh", "r", "rebuild", "Refresh",
+            "Read the sessions of the series again"),
+)
+"""The series screen (ctrl+b): the ledger of open commitments."""
 
 _CLOSE_FORM: Final = "Close the question form"
 _CLOSE_TIP: Final = "Stop taking questions for now; participants see that the form is closed"
@@ -362,6 +379,7 @@ ALL: Final[tuple[Action, ...]] = (
     *PRESENTER,
     *REPORT,
     *TRANSCRIPT,
+    *SERIES,
     *FORM_LINK,
     *FORM,
     *CONFIRM,
@@ -373,6 +391,7 @@ PALETTES: Final[Mapping[Handler, tuple[Action, ...]]] = {
     Handler.MAIN_SCREEN: (*CLOCK, *TO_PRESENTER, *PANES, *NOTES, *BOARD, *FORM),
     Handler.NOTES_SCREEN: NOTES,
     Handler.REPORT_SCREEN: REPORT,
+    Handler.SERIES_SCREEN: SERIES,
 }
 """What each screen's command palette offers (its entries with ``palette`` set), in order."""
 

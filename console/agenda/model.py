@@ -54,6 +54,9 @@ class Segment:
     """Questions the facilitator can put to the room when discussion stalls."""
     auto_advance: bool = False
     """Move on to the next segment by itself when the time is up (breaks, mostly)."""
+    carried_item_minutes: float | None = None
+    """Minutes per item carried over from the last session: at ``run --follow-up`` the
+    console proposes this segment's length as the open items times this (one segment at most)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,7 @@ SEGMENT_KEYS = (
     "talking_points",
     "prompts",
     "auto_advance",
+    "carried_item_minutes",
 )
 
 _SESSION_REQUIRED = ("title", "start", "timezone")
@@ -239,6 +240,7 @@ class _Checker(QuestionChecks):
             return None
         built: list[Segment | None] = []
         first_use: dict[str, int] = {}
+        self.one_carried_segment(raw)
         self.planned = [_minutes_of(item) for item in raw]
         for index, item in enumerate(raw):
             where: KeyPath = ("segments", index)
@@ -298,9 +300,14 @@ class _Checker(QuestionChecks):
             accept=lambda v: isinstance(v, bool),
             expected="true or false",
         )
+        per_item = self.number(
+            table, "carried_item_minutes", where, ctx, low=0, high=MAX_MINUTES, low_inclusive=False
+        )
         if seg_id is None or title is None or kind is None or minutes is None:
             return None
         if "wrapup_minutes" in table and wrapup is None:
+            return None
+        if "carried_item_minutes" in table and per_item is None:
             return None
         return Segment(
             id=seg_id,
@@ -311,7 +318,24 @@ class _Checker(QuestionChecks):
             talking_points=talking_points,
             prompts=prompts,
             auto_advance=bool(auto_advance),
+            carried_item_minutes=per_item,
         )
+
+    def one_carried_segment(self, raw: list[Any]) -> None:
+        """Only one segment takes the carried-over items: a second is named where it is."""
+        first: int | None = None
+        for index, item in enumerate(raw):
+            if not isinstance(item, dict) or "carried_item_minutes" not in item:
+                continue
+            if first is None:
+                first = index
+                continue
+            line, _ = self.positions.locate(("segments", first, "carried_item_minutes"))
+            self.add(
+                ("segments", index, "carried_item_minutes"),
+                '"carried_item_minutes" is set on one segment only (first on line '
+                f"{line}): the carried-over items are taken in one segment",
+            )
 
     def kind(self, table: dict[str, Any], where: KeyPath, ctx: str) -> str | None:
         if "kind" not in table:

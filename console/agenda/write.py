@@ -69,6 +69,8 @@ def _segment_to_dict(segment: Segment) -> dict[str, Any]:
         out["prompts"] = list(segment.prompts)
     if segment.auto_advance:
         out["auto_advance"] = True
+    if segment.carried_item_minutes is not None:
+        out["carried_item_minutes"] = segment.carried_item_minutes
     return out
 
 

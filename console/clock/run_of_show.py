@@ -224,6 +224,16 @@ class RunOfShow(ClockReadings):
     def shorten(self, seconds: float) -> list[ClockEvent]:
         return self.extend(-seconds)
 
+    def allot(self, index: int, seconds: float) -> None:
+        """Before the start, give segment ``index`` ``seconds`` in this session (the length
+        proposed for the carried-over items). The agenda's minutes stay the plan of record:
+        the difference is kept as the segment's granted time, saved with the clock."""
+        if not math.isfinite(seconds) or seconds <= 0:
+            raise ValueError(f"a segment needs a positive length, got {seconds!r} seconds")
+        self._require("change a segment's length", Phase.IDLE)
+        i = self._index(index)
+        self._ledger.extra[i] = seconds - self._segments[i].planned_seconds
+
     def finish(self) -> list[ClockEvent]:
         """End the session now; the current segment closes and the actual end is fixed."""
         self._require("finish", Phase.RUNNING, Phase.PAUSED)

@@ -9,6 +9,7 @@
 - redact: askers left out unless asked for; merge: files copied from other machines
 - series: every session of a recurring series; write: the rendered report to a file
 - decision_log: the session's decision log and live windows, read from its folder
+- ledger: the series' open commitments followed across sessions, and themes by session
 - quiet_gc: the collector held off while a large report is built
 - answers as spoken: captions_parse (caption files to cues), captions_align (the offset,
   cues to live windows), captions_windows (a session's live windows), captions_review

@@ -72,6 +72,40 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.label_panes()
+        self.propose_carried_length()
+
+    def propose_carried_length(self) -> None:
+        """A new follow-up session: propose the carried-over segment's length (the items
+        carried times the agenda's minutes per item); the facilitator takes it or keeps the
+        plan."""
+        host = host_of(self)
+        proposal = host.session.carried_length
+        if proposal is None or not host.session.runs_clock:
+            return
+        from console.screens.confirm import ConfirmScreen
+
+        def chosen(use: bool | None) -> None:
+            session = host.session
+            if not use:
+                session.carried_length = None
+                self.notify(f"Kept the plan: {proposal.planned_minutes:g} min.")
+                return
+            try:
+                record = session.allot_carried()
+            except (ClockError, PermissionError, LookupError) as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            host.save_clock(record)
+            host.session_changed()
+            self.notify(f"“{proposal.title}” now has {proposal.minutes:g} min in this session.")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{proposal.question()} (Cancel keeps the plan.)",
+                yes=f"Use {proposal.minutes:g} min",
+            ),
+            chosen,
+        )
 
     SCROLLS_ON = {
         **dict.fromkeys(("scroll_left", "scroll_right", "page_left", "page_right"), "x"),
@@ -298,6 +332,11 @@ class MainScreen(Screen[None]):
         from console.screens.report_screen import ReportScreen
 
         self.app.push_screen(ReportScreen())
+
+    def action_series(self) -> None:
+        from console.screens.series_screen import SeriesScreen
+
+        self.app.push_screen(SeriesScreen())
 
     # -- messages to the presenter's console (``run --role presenter``) ----------------------
     def action_message_presenter(self) -> None:

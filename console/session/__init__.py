@@ -2,7 +2,9 @@
 
 - live: the open session (agenda, clock, board, notes, own store file)
 - setup: which session to open or create, and the agenda it runs
-- carry_over: open items and questions brought into a follow-up session
+- carry_over: open items and questions brought into a follow-up session, and the length
+  proposed for the segment that takes them
+- series_changes: closing and re-opening the series' commitments (the series screen's records)
 - form_host: starting and describing the built-in question form (in process), the run's
   form preparation
 - form_plan: the form's link and port, chosen once per session and kept in session.json

@@ -12,16 +12,24 @@ participant who voted before counts once across the series and cannot vote for i
 For that form to know the same participant, the follow-up's own form starts with the
 earlier session's form secret (``intake/server-secret``): the participant cookie it signed
 stays valid, and the participant keeps their id.
+An item staff closed in the earlier session from the series screen (a closing participant
+answer, ``console.report.ledger``) stays behind.
+
+When the agenda names a segment for the carried items (``carried_item_minutes``), the console
+proposes its length: the items carried times those minutes (``carried_length``).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from console.agenda.model import Agenda
 from console.board.question import MANUAL, question_key
 from console.report.build import build_report
+from console.report.ledger import read_links
 from console.report.model import NoteRow, QuestionRow
 from console.report.words import plural
 from console.store import Record, SessionFolder, SessionInfo, find_session
@@ -50,12 +58,16 @@ def carry_over_records(
     earlier = find_session(root, earlier_ref)
     moment = now()
     report = build_report(earlier, now=moment, with_names=True)
+    records, _warnings = earlier.read_all()  # the report's build names any problem
+    closed = {c.local for c in read_links(records.values()).closes if c.local}
     stamp = moment.astimezone(UTC).isoformat(timespec="microseconds")
     out: list[Record] = []
     for q in report.follow_up:
-        out += _question_records(earlier.info.id, q, author, stamp)
+        if q.key not in closed:
+            out += question_records(earlier.info.id, q, author, stamp)
     for note in report.open_actions:
-        out.append(_action_record(earlier.info, note, author, stamp))
+        if note.id not in closed:
+            out.append(action_record(earlier_of(earlier.info), note, author, stamp))
     share_form_secret(earlier, folder)
     return out
 
@@ -71,6 +83,56 @@ def share_form_secret(earlier: SessionFolder, folder: SessionFolder) -> bool:
     return copy_server_secret(earlier.path / FORM_FOLDER, folder.path / FORM_FOLDER)
 
 
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """The session an item is carried from, as a carried action item names it."""
+
+    id: str
+    title: str
+    started_at: datetime
+
+
+def earlier_of(info: SessionInfo) -> Earlier:
+    return Earlier(info.id, info.title, info.started_at or info.created_at)
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedLength:
+    """The length the console proposes for the segment that takes the carried items."""
+
+    index: int
+    segment_id: str
+    title: str
+    planned_minutes: float
+    items: int
+    per_item: float
+
+    @property
+    def minutes(self) -> float:
+        return self.items * self.per_item
+
+    def question(self) -> str:
+        """The proposal in the facilitator's words."""
+        return (
+            f"{plural(self.items, 'item')} carried over × {self.per_item:g} min = "
+            f"{self.minutes:g} min for “{self.title}”; the agenda plans {self.planned_minutes:g} "
+            "min. Use the proposed length for this session?"
+        )
+
+
+def carried_length(agenda: Agenda, records: list[Record]) -> CarriedLength | None:
+    """The proposal for ``records`` carried over: None when the agenda names no segment for
+    them (``carried_item_minutes``), nothing was carried, or the plan already fits."""
+    items = sum(1 for r in records if r.kind in ("question", "note"))
+    for index, segment in enumerate(agenda.segments):
+        per_item = segment.carried_item_minutes
+        if per_item is None or not items:
+            continue
+        found = CarriedLength(index, segment.id, segment.title, segment.minutes, items, per_item)
+        return None if found.minutes == segment.minutes else found
+    return None
+
+
 def describe_carried(records: list[Record], earlier: str) -> str:
     """``"4 questions and 2 action items carried over from <id>."`` (or that none were)."""
     questions = sum(1 for r in records if r.kind == "question")
@@ -83,7 +145,8 @@ def describe_carried(records: list[Record], earlier: str) -> str:
     )
 
 
-def _question_records(session_id: str, q: QuestionRow, author: str, stamp: str) -> list[Record]:
+def question_records(session_id: str, q: QuestionRow, author: str, stamp: str) -> list[Record]:
+    """A question carried from ``session_id`` (and its flag and themes, when it has them)."""
     rid = _carried_id(session_id, "question", q.key)
     origin: dict[str, object] = {
         "session": session_id,
@@ -117,10 +180,10 @@ def _question_records(session_id: str, q: QuestionRow, author: str, stamp: str) 
     return records
 
 
-def _action_record(earlier: SessionInfo, note: NoteRow, author: str, stamp: str) -> Record:
+def action_record(earlier: Earlier, note: NoteRow, author: str, stamp: str) -> Record:
     """The carried item names the earlier session by title and start too, so the note panes
     can say where it came from without opening another session's folder."""
-    started = earlier.started_at or earlier.created_at
+    started = earlier.started_at
     data = {
         "kind": "action",
         "text": note.text,

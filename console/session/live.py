@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from console.board.answers import ANSWER_KIND
 from console.board.model import Board
@@ -22,6 +22,9 @@ from console.session import presenter_message
 from console.session.presenter_message import NO_MESSAGE, PresenterMessage
 from console.session.setup import Launch
 from console.store import DECISION_KIND, AuthorFile, Record, SessionFolder
+
+if TYPE_CHECKING:
+    from console.session.carry_over import CarriedLength
 
 FACILITATOR = "facilitator"
 BOARD_KINDS = frozenset({"question", "moderation", ANSWER_KIND, FORM_VOTES_KIND, DECISION_KIND})
@@ -48,6 +51,9 @@ class LiveSession:
         self.warnings: list[str] = []
         self.carried_summary = ""
         """What a new follow-up session carried over, in words (empty when nothing was due)."""
+        self.carried_length: CarriedLength | None = None
+        """The length proposed for the segment taking the carried items (None: nothing to
+        propose); the facilitator accepts it (``allot_carried``) or keeps the plan."""
         self._clock_rev = 0
         self.presenter_message: PresenterMessage = NO_MESSAGE
         """The facilitator's message to the presenter, as it stands (newest revision)."""
@@ -94,14 +100,34 @@ class LiveSession:
         if not earlier or not self.runs_clock or self.file is None or self.file.records():
             return
         # Imported here: only the first open of a follow-up session needs the report builder.
-        from console.session.carry_over import carry_over_records, describe_carried
+        from console.session.carry_over import (
+            carried_length,
+            carry_over_records,
+            describe_carried,
+        )
 
         records = carry_over_records(self.folder, earlier, self.author, self.now)
         self.carried_summary = describe_carried(records, earlier)
+        self.carried_length = carried_length(self.agenda, records)
         if records:
             self.file.put_many(records)
             self.board.load(records)
             self.notebook.load(records)
+
+    def allot_carried(self) -> Record:
+        """Take the proposed length for the carried-over segment; the clock's record to save.
+
+        Raises ClockError once the clock has started, PermissionError on a console that does
+        not run it, and LookupError when there is no proposal.
+        """
+        if not self.runs_clock:
+            raise PermissionError("Only the facilitator's console changes the plan.")
+        if self.carried_length is None:
+            raise LookupError("There is no proposed length to take.")
+        proposal = self.carried_length
+        self.clock.allot(proposal.index, proposal.minutes * 60)
+        self.carried_length = None
+        return self.clock_record()
 
     def apply_folder(self, records: dict[tuple[str, str], Record]) -> bool:
         """Take in what other consoles wrote (merged folder records); True if anything moved.

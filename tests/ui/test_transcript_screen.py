@@ -30,7 +30,8 @@ def _ts(seconds: float) -> str:
     return f"00:{int(minutes):02d}:{second:06.3f}"
 
 
-# Recording started 15:30:30; form:1 answered at 16:00, manual:q-chat-1 at 16:10 (fixture).
+# Recording started 15:30:30; form:1 answered at 16:00, manual:q-chat-1 at 16:10 (the fixture
+# as a session from before the decision log: its live windows are estimated from those).
 CUES = [
     (60 * 20, "<v Fran Facilitator>Next, how often must we run lockdown drills?</v>"),
     (60 * 20 + 8, "<v Omar Reyes>Twice a year at least &lt;b&gt;really&lt;/b&gt;.</v>"),
@@ -41,7 +42,7 @@ CUES = [
 
 @pytest.fixture
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    make_fixture(tmp_path / "data")
+    make_fixture(tmp_path / "data", decision_log=False)
     monkeypatch.chdir(tmp_path / "data")
     captions = tmp_path / "teams.vtt"
     blocks = [

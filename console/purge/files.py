@@ -22,6 +22,7 @@ from console.purge.redact import (
     redact_entries,
     redact_record,
     scrub_bytes,
+    speakers,
     values_in,
 )
 from console.store import (
@@ -40,7 +41,7 @@ class Unreadable(Exception):
 
 
 def _personal(record: Record) -> bool:
-    return any(record.data.get(k) for k in RECORD_FIELDS)
+    return any(record.data.get(k) for k in RECORD_FIELDS) or bool(speakers(record))
 
 
 def author_values(path: Path) -> set[str]:

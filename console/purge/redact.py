@@ -79,8 +79,27 @@ def _kind_of(key: str) -> str:
     return "email" if key == "email" else "name"
 
 
+SPOKEN_KIND = "spoken"
+"""``console.report.captions_review.SPOKEN_KIND``: an answer as spoken, whose turns name their
+speakers (staff and participants alike, as the reviewer saw them)."""
+
+
+def speakers(record: Record) -> list[str]:
+    """The names an answer as spoken gives its turns (none for any other kind)."""
+    turns = record.data.get("turns") if record.kind == SPOKEN_KIND else None
+    if not isinstance(turns, list):
+        return []
+    return [t[0] for t in turns if isinstance(t, list) and t and isinstance(t[0], str) and t[0]]
+
+
 def redact_record(record: Record, removed: Removed) -> Record | None:
-    """The record without asker and email, as its next revision; None when it holds neither."""
+    """The record without asker and email (and an answer as spoken without its speakers' names),
+    as its next revision; None when it holds none of them."""
+    if named := speakers(record):
+        for name in named:
+            removed.add("name", name)
+        turns = [[None, *t[1:]] if isinstance(t, list) and t else t for t in record.data["turns"]]
+        return replace(record, rev=record.rev + 1, data={**record.data, "turns": turns})
     found = {key: record.data[key] for key in RECORD_FIELDS if record.data.get(key)}
     if not found:
         return None

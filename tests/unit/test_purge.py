@@ -515,3 +515,24 @@ def test_a_session_never_finished_counts_as_ended_when_last_written(
     assert "Left alone: 1 session(s)" in out
     assert _leaks(old, PURGED) == []
     assert _leaks(recent, PLANTED_NAMES)
+
+
+def test_an_answer_as_spoken_loses_its_speakers_names_and_keeps_what_was_said(
+    data: DataDir,
+) -> None:
+    from console.report.captions_review import KEPT, Review
+
+    speaker = "Walter Visitorsson"
+    said = ((speaker, "My kid asks too."), ("Fran Facilitator", "Yes, parents can join."))
+    start = T0 + timedelta(minutes=30)
+    review = Review("form:1", KEPT, said, start, start + timedelta(minutes=1))
+    record = review.to_record("Ana Ruiz", None, start.isoformat())
+    with AuthorFile(data.first / "ana-ruiz.json", "Ana Ruiz") as file:
+        file.put_many([record])
+    assert _leaks(data.first, (speaker,))
+
+    assert _purge(data.root) == 0
+    assert _leaks(data.first, (speaker,)) == []
+    with AuthorFile(data.first / "ana-ruiz.json", "Ana Ruiz") as file:
+        (kept,) = file.records("spoken")
+    assert kept.data["turns"] == [[None, "My kid asks too."], [None, "Yes, parents can join."]]

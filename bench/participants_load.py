@@ -507,7 +507,8 @@ class Form:
             [sys.executable, "-m", "console", "--data-dir", str(data), "form", "serve",
              "--port", str(port), "--trust-proxy", "--rate-per-minute", "100000",
              "--global-per-minute", "100000"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=self.log.open("w"), text=True,
+            cwd=ARGS.form_code, env=env, stdout=subprocess.PIPE, stderr=self.log.open("w"),
+            text=True,
         )  # fmt: skip
         seen = ""
         assert self.proc.stdout is not None
@@ -740,9 +741,17 @@ def main() -> int:
     parser.add_argument(
         "--quick", action="store_true", help="1 run, 10 s measured, 4 s after: the same load"
     )
+    parser.add_argument(
+        "--form-code",
+        type=Path,
+        default=ROOT,
+        help="run `form serve` from this source tree (another commit, for before/after runs)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.runs, args.measure, args.after = 1, 10.0, 4.0
+    if not (args.form_code / "console" / "__main__.py").exists():
+        parser.error(f"--form-code: no console package in {args.form_code}")
     if args.worker:
         return worker_main(args.worker)
     global ARGS
@@ -752,6 +761,7 @@ def main() -> int:
     args.measure, args.after = min(args.measure, 120.0), min(args.after, 60.0)
     limits = raise_fd_limit()
     print(f"file descriptors: soft limit {limits[0]} -> {limits[1]} (hard {limits[2]})", flush=True)
+    print(f"# form code: {args.form_code.resolve()}", flush=True)
     print(f"# {os.uname().sysname} {os.uname().release} {os.cpu_count()} cpus, "
           f"load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
     runs = []

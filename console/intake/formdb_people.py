@@ -4,8 +4,8 @@ The participants' list marks the questions a participant voted for, and every pa
 watching the list live asks again at every change: a database read per watcher per change
 would put hundreds of reads on the reader thread for one vote. The store is the only writer
 (one per folder, by its lock), so it can keep each participant's votes in memory exactly:
-loaded once from the database on first use (on the writer thread, so a read never crosses a
-vote being written), then updated at each vote it commits. Bounded: the participants seen
+loaded once from the database on first use (on the loop, where the votes are written, so a
+read never crosses a vote being written), then updated at each vote it commits. Bounded: the participants seen
 least recently are forgotten first and read again if they come back.
 """
 
@@ -31,7 +31,7 @@ class ParticipantMemory:
         return found
 
     def remember_votes(self, participant: str, votes: frozenset[str]) -> None:
-        """Keep what was read from the database (on the writer thread: nothing missed)."""
+        """Keep what was read from the database (on the loop, as the votes: nothing missed)."""
         self._votes[participant] = votes
         self._votes.move_to_end(participant)
         while len(self._votes) > self.limit:

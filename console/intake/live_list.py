@@ -79,6 +79,8 @@ class Rendered:
     joined: str | None = None
     personal: dict[tuple[str, str], str] = field(default_factory=dict)
     """Items rendered for one participant: ``(participant or "", question id) -> HTML``."""
+    personal_json: dict[str, str] = field(default_factory=dict)
+    """Those items' HTML -> encoded, once per render (not once per watcher and tick)."""
 
     def json_pieces(self) -> list[str]:
         """Each item's HTML encoded as the inside of a JSON string (made once)."""
@@ -117,7 +119,10 @@ class View:
         if self.swaps:
             pieces = list(r.json_pieces())
             for i, html in self.swaps.items():
-                pieces[i] = _json_inner(html)
+                encoded = r.personal_json.get(html)
+                if encoded is None:
+                    encoded = r.personal_json[html] = _json_inner(html)
+                pieces[i] = encoded
             body = "".join(pieces)
         else:
             body = r.json_body()

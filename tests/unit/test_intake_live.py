@@ -1,7 +1,6 @@
 """The participants' live list under many watchers, over real HTTP on 127.0.0.1 (port 0):
 rendered once per change and shared, personal marks put in per participant, updates
-coalesced, a version that is what the participant sees, votes that render nothing, and the
-form's writes committed together."""
+coalesced, a version that is what the participant sees, and votes that render nothing."""
 
 from __future__ import annotations
 

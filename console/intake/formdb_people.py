@@ -5,8 +5,8 @@ watching the list live asks again at every change: a database read per watcher p
 would put hundreds of reads on the reader thread for one vote. The store is the only writer
 (one per folder, by its lock), so it can keep each participant's votes in memory exactly:
 loaded once from the database on first use (on the loop, where the votes are written, so a
-read never crosses a vote being written), then updated at each vote it commits. Bounded: the participants seen
-least recently are forgotten first and read again if they come back.
+read never crosses a vote being written), then updated at each vote it commits. Bounded: the
+participants seen least recently are forgotten first and read again if they come back.
 """
 
 from __future__ import annotations

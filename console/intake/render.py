@@ -138,6 +138,7 @@ def environment(lang: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # packaged templates: no stat of the file at every render
     )
     catalog = translations(lang)
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
@@ -166,6 +167,13 @@ def render(lang: str, template: str, **context: Any) -> str:
         .get_template(template)
         .render(lang=lang, styles=STYLES, language_names=LANGUAGE_NAMES, **context)
     )
+
+
+def warm() -> None:
+    """Compile every template in every language now (``server.settle_heap``)."""
+    for lang in LANGUAGES:
+        for path in sorted(TEMPLATES.glob("*.html")):
+            environment(lang).get_template(path.name)
 
 
 def template_module(lang: str, template: str) -> Any:

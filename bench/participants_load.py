@@ -18,15 +18,16 @@ Per run, in the load process:
 5. for ``--measure`` seconds: ``--watchers`` participants long-poll ``/questions.json`` as
    ``live.js`` does (a 250 ms pause after each answer); votes go out at ``--rate`` a second
    (open loop: sent on schedule whatever the answers) from random participants for random
-   published questions; 2 questions a second are asked; one of them is published through
-   ``POST /api/decisions`` (half a second after the last one was seen everywhere) and the
-   time until EVERY watcher's list shows it is taken;
+   published questions, sent and timed by a process of their own
+   (``participants_voters.py``, which says why); 2 questions a second are asked; one of
+   them is published through ``POST /api/decisions`` (half a second after the last one was
+   seen everywhere) and the time until EVERY watcher's list shows it is taken;
 6. the controller then kills the form (SIGKILL, or SIGTERM on even runs) mid-load and
    restarts it on the same port while the load goes on; after ``--after`` more seconds the
    load stops and every confirmed (303) question and vote is looked for through the API:
    lost = confirmed but not stored.
 
-The controller raises the soft file-descriptor limit to the hard one (both children
+The controller raises the soft file-descriptor limit to the hard one (the children
 inherit it) and prints it, and samples the form process's memory (psutil; the kernel's
 peak, VmHWM, as well). The question rate limits are raised for the form (``--rate-per-minute``
 and ``--global-per-minute``): this measures cost, not the limiter; the vote limits are the
@@ -34,8 +35,10 @@ form's own (30 a minute per participant, 1,200 per address).
 
 Figures are p50/p95 per run and the median of ``--runs`` runs (3). Bounded: each run has a
 hard deadline (``--deadline``), every request a timeout, and the counts are fixed.
+``--quick`` is one run with 10 s measured and 4 s after the restart, under the same load
+(participants, watchers, vote rate): for trying a change, not for the record.
 
-    uv run python bench/participants_load.py [--runs 3] [--participants 1000] [--watchers 500]
+    uv run python bench/participants_load.py [--quick] [--runs 3] [--participants 1000]
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from participants_voters import VotersProcess  # bench/ is on the path of a script run here
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parent.parent
@@ -107,7 +112,6 @@ class Participant:
     cookie: str = ""
     csrf: str = ""
     version: str = ""
-    voted: set[str] = field(default_factory=set)
 
     def headers(self, origin: str) -> dict[str, str]:
         out = {"X-Forwarded-For": self.address, "Origin": origin}
@@ -122,22 +126,16 @@ class Load:
     origin: str
     token: str
     people: list[Participant]
-    published: list[str] = field(default_factory=list)
-    vote_ms: list[float] = field(default_factory=list)
     ask_ms: list[float] = field(default_factory=list)
     publish_ms: list[float] = field(default_factory=list)
     publish_missed: int = 0
-    confirmed_votes: dict[str, int] = field(default_factory=dict)
     confirmed_texts: set[str] = field(default_factory=set)
     refused: dict[str, int] = field(default_factory=dict)
     failed_while_down: int = 0
-    client_saturated: int = 0
     watcher_answers: int = 0
     measuring: bool = True
     running: bool = True
     pending: dict[str, tuple[float, set[int]]] = field(default_factory=dict)
-    in_flight: int = 0
-    measured_in_flight: int = 0
     publish_pool: list[str] = field(default_factory=list)
     publish_unfinished: int = 0
     publish_seen_share: list[float] = field(default_factory=list)
@@ -191,34 +189,6 @@ async def ask(http: Any, load: Load, who: Participant, text: str, measure: bool)
     if measure:
         load.ask_ms.append((time.perf_counter() - started) * 1000)
     return True
-
-
-async def vote(http: Any, load: Load, who: Participant, qid: str) -> None:
-    load.in_flight += 1
-    measure = load.measuring  # a vote sent while measuring counts, whenever it is answered
-    load.measured_in_flight += measure
-    started = time.perf_counter()
-    try:
-        async with http.post(
-            load.url + "vote",
-            data={"csrf": who.csrf, "question": qid},
-            headers=who.headers(load.origin),
-            allow_redirects=False,
-        ) as resp:
-            await resp.read()
-            status = resp.status
-    except Exception:
-        load.failed_while_down += 1
-        return
-    finally:
-        load.in_flight -= 1
-        load.measured_in_flight -= measure
-    if status != 303:
-        load.refuse(f"vote HTTP {status}")
-        return
-    load.confirmed_votes[qid] = load.confirmed_votes.get(qid, 0) + 1
-    if measure:
-        load.vote_ms.append((time.perf_counter() - started) * 1000)
 
 
 async def watcher(http: Any, load: Load, who: Participant) -> None:
@@ -336,29 +306,6 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-async def voter_loop(http: Any, load: Load, rate: float, tasks: set[asyncio.Task[None]]) -> None:
-    """Open loop: one vote every 1/rate seconds, whatever the answers (capped in flight)."""
-    loop = asyncio.get_running_loop()
-    step = 1.0 / rate
-    next_at = loop.time()
-    while load.running:
-        next_at += step
-        if load.in_flight >= 800:
-            load.client_saturated += 1
-        else:
-            who = random.choice(load.people)
-            choices = [q for q in load.published if q not in who.voted]
-            if choices:
-                qid = random.choice(choices)
-                who.voted.add(qid)
-                task = asyncio.create_task(vote(http, load, who, qid))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
-        delay = next_at - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-
-
 async def asker_loop(http: Any, load: Load, per_second: float, counter: list[int]) -> None:
     while load.running:
         who = random.choice(load.people)
@@ -367,7 +314,9 @@ async def asker_loop(http: Any, load: Load, per_second: float, counter: list[int
         await asyncio.sleep(1.0 / per_second)
 
 
-async def publisher_loop(http: Any, load: Load, watchers: list[Participant]) -> None:
+async def publisher_loop(
+    http: Any, load: Load, watchers: list[Participant], voters: VotersProcess
+) -> None:
     """Publish one question asked before the load (not yet shown), wait until every watcher
     saw it (at most 10 s), pause 0.5 s, again; the last one is followed to its end."""
     loop = asyncio.get_running_loop()
@@ -376,7 +325,7 @@ async def publisher_loop(http: Any, load: Load, watchers: list[Participant]) -> 
         qid = load.publish_pool.pop(0)
         load.pending[qid] = (time.perf_counter(), {w.n for w in watchers})
         await publish(http, load, [qid])
-        load.published.append(qid)
+        await voters.published([qid])
         deadline = loop.time() + 10.0
         while qid in load.pending and loop.time() < deadline:
             await asyncio.sleep(0.05)
@@ -418,7 +367,6 @@ async def run_worker(config: dict[str, Any]) -> dict[str, Any]:
                 raise RuntimeError(f"seed question {n} was refused")
         seeded = [q["id"] for q in await api_questions(http, load) if q["text"].startswith("seed")]
         await publish(http, load, seeded)
-        load.published += seeded
         weight_seeded = await page_weight(http, load, people[0])
         # Questions to publish while measuring: asked now, shown to no one yet.
         pool = int(config["measure"] * 2) + 5
@@ -433,61 +381,95 @@ async def run_worker(config: dict[str, Any]) -> dict[str, Any]:
         watchers = people[: config["watchers"]]
         for who in watchers:
             who.version = ""  # the first live poll answers at once with the current list
-        tasks: set[asyncio.Task[None]] = set()
-        background = [asyncio.create_task(watcher(http, load, w)) for w in watchers]
-        await asyncio.sleep(2.0)  # let every watcher take its first answer before measuring
-        counter = [0]
-        background.append(asyncio.create_task(voter_loop(http, load, config["rate"], tasks)))
-        background.append(asyncio.create_task(asker_loop(http, load, 2.0, counter)))
-        publisher = asyncio.create_task(publisher_loop(http, load, watchers))
-        say(f"PHASE measuring for {config['measure']} s")
-        cpu_before = _cpu_seconds()
-        await asyncio.sleep(config["measure"])
-        load.measuring = False  # the load goes on; what was sent while measuring finishes
-        await publisher
-        for _ in range(1200):  # at most 60 s for the measured votes still in flight
-            if load.measured_in_flight <= 0:
-                break
-            await asyncio.sleep(0.05)
-        cpu_used = _cpu_seconds() - cpu_before
-        say("KILL")
-        answer = await asyncio.to_thread(sys.stdin.readline)
-        if answer.strip() != "RESTARTED":
-            raise RuntimeError(f"controller said {answer!r}")
-        say(f"PHASE form restarted; load goes on for {config['after']} s")
-        await asyncio.sleep(config["after"])
-        load.running = False
-        await asyncio.gather(*background, return_exceptions=True)
-        if tasks:
-            await asyncio.wait(tasks, timeout=60)
+        # The voters: the same participants (cookies, tokens, addresses), timed in a process
+        # of their own (participants_voters says why).
+        voters = await VotersProcess.start(
+            url, load.origin, config["rate"], [(p.n, p.address, p.cookie, p.csrf) for p in people]
+        )
+        try:
+            await voters.published(seeded)
+            background = [asyncio.create_task(watcher(http, load, w)) for w in watchers]
+            await asyncio.sleep(2.0)  # let every watcher take its first answer before measuring
+            counter = [0]
+            await voters.send("G")
+            background.append(asyncio.create_task(asker_loop(http, load, 2.0, counter)))
+            publisher = asyncio.create_task(publisher_loop(http, load, watchers, voters))
+            say(f"PHASE measuring for {config['measure']} s")
+            cpu_before = _cpu_seconds()
+            await asyncio.sleep(config["measure"])
+            load.measuring = False  # the load goes on; what was sent while measuring finishes
+            await voters.send("M")
+            await publisher
+            await voters.drained()
+            cpu_used = _cpu_seconds() - cpu_before
+            voted = await _finish(http, load, config, background, voters)
+        finally:
+            voters.kill()
         stored = await api_questions(http, load)
+    return _outcome(load, config, voted, stored, baseline, cpu_used, weight_empty, weight_seeded)
+
+
+async def _finish(
+    http: Any,
+    load: Load,
+    config: dict[str, Any],
+    background: list[asyncio.Task[None]],
+    voters: VotersProcess,
+) -> dict[str, Any]:
+    """The kill and restart (done by the controller), the load after it, and the voters' part."""
+    say("KILL")
+    answer = await asyncio.to_thread(sys.stdin.readline)
+    if answer.strip() != "RESTARTED":
+        raise RuntimeError(f"controller said {answer!r}")
+    say(f"PHASE form restarted; load goes on for {config['after']} s")
+    await asyncio.sleep(config["after"])
+    load.running = False
+    voted = await voters.result()
+    await asyncio.gather(*background, return_exceptions=True)
+    return voted
+
+
+def _outcome(
+    load: Load,
+    config: dict[str, Any],
+    voted: dict[str, Any],
+    stored: list[dict[str, Any]],
+    baseline: list[float],
+    cpu_used: float,
+    weight_empty: dict[str, Any],
+    weight_seeded: dict[str, Any],
+) -> dict[str, Any]:
     by_text = {q["text"]: q for q in stored}
     by_id = {q["id"]: q for q in stored}
     lost_questions = len([t for t in load.confirmed_texts if t not in by_text])
+    confirmed_votes: dict[str, int] = voted["confirmed_votes"]
     lost_votes = sum(
-        max(0, n - int(by_id.get(qid, {}).get("votes", 0)))
-        for qid, n in load.confirmed_votes.items()
+        max(0, n - int(by_id.get(qid, {}).get("votes", 0))) for qid, n in confirmed_votes.items()
     )
+    refused = dict(load.refused)
+    for what, n in voted["refused"].items():
+        refused[what] = refused.get(what, 0) + n
     return {
-        "participants": len(people),
-        "watchers": len(watchers),
-        "addresses": len({p.address for p in people}),
-        "vote_ms": load.vote_ms,
+        "participants": len(load.people),
+        "watchers": config["watchers"],
+        "addresses": len({p.address for p in load.people}),
+        "vote_ms": voted["vote_ms"],
         "ask_ms": load.ask_ms,
         "publish_ms": load.publish_ms,
         "publish_missed": load.publish_missed,
         "publish_seen_share": load.publish_seen_share,
-        "measured_votes_unanswered": load.measured_in_flight,
+        "measured_votes_unanswered": voted["measured_votes_unanswered"],
         "worker_cpu_s": cpu_used,
+        "voters_cpu_s": voted["cpu_s"],
         "baseline_ms": baseline,
         "confirmed_questions": len(load.confirmed_texts),
-        "confirmed_votes": sum(load.confirmed_votes.values()),
+        "confirmed_votes": sum(confirmed_votes.values()),
         "lost_questions": lost_questions,
         "lost_votes": lost_votes,
         "stored_votes": sum(int(q.get("votes", 0)) for q in stored),
-        "failed_while_down": load.failed_while_down,
-        "refused": load.refused,
-        "client_saturated": load.client_saturated,
+        "failed_while_down": load.failed_while_down + voted["failed_while_down"],
+        "refused": refused,
+        "client_saturated": voted["client_saturated"],
         "watcher_answers": load.watcher_answers,
         "weight_empty": weight_empty,
         "weight_seeded": weight_seeded,
@@ -525,7 +507,8 @@ class Form:
             [sys.executable, "-m", "console", "--data-dir", str(data), "form", "serve",
              "--port", str(port), "--trust-proxy", "--rate-per-minute", "100000",
              "--global-per-minute", "100000"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=self.log.open("w"), text=True,
+            cwd=ARGS.form_code, env=env, stdout=subprocess.PIPE, stderr=self.log.open("w"),
+            text=True,
         )  # fmt: skip
         seen = ""
         assert self.proc.stdout is not None
@@ -697,7 +680,8 @@ def report(runs: list[dict[str, Any]], limits: tuple[int, int, int]) -> int:
             f"CPU while measuring ({r['window_s']:.0f} s with the drain): form process "
             f"{r['form_cpu_s']:.1f} s ({100 * r['form_cpu_s'] / r['window_s']:.0f}% of one core), "
             f"load process {r['worker_cpu_s']:.1f} s "
-            f"({100 * r['worker_cpu_s'] / r['window_s']:.0f}%)"
+            f"({100 * r['worker_cpu_s'] / r['window_s']:.0f}%), voters' process "
+            f"{r['voters_cpu_s']:.1f} s ({100 * r['voters_cpu_s'] / r['window_s']:.0f}%)"
         )
     for r in runs:
         print(
@@ -754,7 +738,20 @@ def main() -> int:
     parser.add_argument("--measure", type=float, default=20.0, help="seconds measured")
     parser.add_argument("--after", type=float, default=8.0, help="seconds of load after restart")
     parser.add_argument("--deadline", type=float, default=300.0, help="hard limit per run (s)")
+    parser.add_argument(
+        "--quick", action="store_true", help="1 run, 10 s measured, 4 s after: the same load"
+    )
+    parser.add_argument(
+        "--form-code",
+        type=Path,
+        default=ROOT,
+        help="run `form serve` from this source tree (another commit, for before/after runs)",
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.runs, args.measure, args.after = 1, 10.0, 4.0
+    if not (args.form_code / "console" / "__main__.py").exists():
+        parser.error(f"--form-code: no console package in {args.form_code}")
     if args.worker:
         return worker_main(args.worker)
     global ARGS
@@ -764,6 +761,7 @@ def main() -> int:
     args.measure, args.after = min(args.measure, 120.0), min(args.after, 60.0)
     limits = raise_fd_limit()
     print(f"file descriptors: soft limit {limits[0]} -> {limits[1]} (hard {limits[2]})", flush=True)
+    print(f"# form code: {args.form_code.resolve()}", flush=True)
     print(f"# {os.uname().sysname} {os.uname().release} {os.cpu_count()} cpus, "
           f"load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
     runs = []

@@ -218,7 +218,7 @@ async def _serve(
     state_file: Path | None = None,
     ready_fd: int | None = None,
 ) -> int:
-    from console.intake.server import IntakeServer
+    from console.intake.server import IntakeServer, settle_heap
 
     server = IntakeServer(config, info)
     try:
@@ -270,6 +270,7 @@ async def _serve(
                 f"The read token was printed on first start; it is kept in {config.data_dir}.",
                 flush=True,
             )
+        settle_heap()
         print("Press Ctrl-C to stop.", flush=True)
         await _until_stopped()
     finally:

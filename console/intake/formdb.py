@@ -8,11 +8,12 @@ joined into a question row.
 Why SQLite in WAL mode: the form takes many small writes from many people at once (a vote is
 one row). A JSON file rewritten on every change costs a whole-file write and fsync per vote;
 WAL appends one small record per commit, readers never block the writer, and a commit that
-returned survives a kill (``synchronous=FULL``: the WAL is fsynced at every commit).
+returned survives a kill of the process (``synchronous=NORMAL``: the WAL is written at every
+commit, and synced by a checkpoint thread at most a second later; ``formdb_writer`` says why).
 
-All writes go through one writer thread (its own connection), the writes that queue up
-committed together (``formdb_writer``); reads through one reader thread (another
-connection), so neither ever runs on the event loop. Cursors for the
+Every write is one short transaction on the event loop, through one connection
+(``formdb_writer``: a write on a thread waited for the GIL at every statement); reads go
+through one reader thread (another connection), off the loop. Cursors for the
 board are ``<epoch>.<change>``: ``change`` is a per-question sequence bumped when the
 question arrives and whenever its vote count changes, so a long-poll ``after`` a cursor
 returns new questions and ones whose votes moved (the board merges by id).
@@ -71,7 +72,7 @@ from console.intake.formdb_schema import (
     question_by,
     touch_participant,
 )
-from console.intake.formdb_writer import GroupWriter
+from console.intake.formdb_writer import Checkpointer, connect_writer, run_transaction
 from console.intake.submissions import MAX_PAGE, Cursor, StoreWriteError
 from console.intake.tokens import load_server_secret
 from console.intake.voters import (
@@ -122,10 +123,10 @@ class FormDB:
         """How many questions were copied from ``intake.json`` at this start (None: none)."""
         self.epoch = ""
         self.mode_override: str | None = None
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="form-db-write")
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="form-db-read")
         self._local = threading.local()
-        self._group = GroupWriter(self._writer, self._conn)
+        self._write_conn: sqlite3.Connection | None = None
+        self._checkpointer = Checkpointer(self._conn)
         self._changed = asyncio.Event()
         self._version = 0
         self._boot = secrets.token_hex(3)
@@ -155,13 +156,17 @@ class FormDB:
             self._local.conn = None
 
     async def _write(self, fn: Callable[[sqlite3.Connection], T], kind: str) -> T:
-        """Run ``fn`` in a committed transaction on the writer thread (with the writes queued
-        beside it: ``formdb_writer``); ``StoreWriteError`` on failure."""
+        """Run ``fn`` in a committed transaction on the loop (``formdb_writer``: it never waits
+        for the disk); ``StoreWriteError`` on failure, with nothing of ``fn`` kept."""
+        conn = self._write_conn
+        if conn is None:
+            raise StoreWriteError("the form's store is not open")
         try:
-            result = await self._group.write(fn)
+            result = run_transaction(conn, fn)
         except (sqlite3.Error, OSError) as exc:
             log.error("could not save to %s: %s", self.path, exc)
             raise StoreWriteError("the change could not be saved") from exc
+        self._checkpointer.wrote()
         self._version += 1
         self.notify()
         for listener in self.listeners:
@@ -183,14 +188,17 @@ class FormDB:
     async def start(self) -> None:
         """Open (or create) the database, in WAL mode, and migrate ``intake.json`` once."""
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._writer, self._open)
+        await loop.run_in_executor(self._reader, self._open)
+        self._checkpointer.start()
 
     def _open(self) -> None:
+        """On the reader thread, with its connection (the first start may copy many rows)."""
         opened = open_database(self.folder, self.path, self._conn)
         if not self._token.key:
             self._token = TokenMaker(load_server_secret(self.folder))
         self.epoch, self.mode_override = opened.epoch, opened.mode_override
         self.migrated, self.recovered_from = opened.migrated, opened.recovered_from
+        self._write_conn = connect_writer(self.path)
 
     async def save_empty(self) -> None:
         """Compatibility with the old store: the database exists once ``start`` returned."""
@@ -198,11 +206,15 @@ class FormDB:
             await self.start()
 
     def close(self) -> None:
-        """Finish pending writes and close both connections (blocking; call in a thread)."""
-        for pool in (self._writer, self._reader):
-            with contextlib.suppress(RuntimeError):  # already shut down
-                pool.submit(self._close_conn).result()
-            pool.shutdown(wait=True)
+        """Sync what was written and close the connections (blocking; call in a thread once
+        nothing writes: the write connection is the loop's)."""
+        self._checkpointer.stop()
+        with contextlib.suppress(RuntimeError):  # already shut down
+            self._reader.submit(self._close_conn).result()
+        self._reader.shutdown(wait=True)
+        conn, self._write_conn = self._write_conn, None
+        if conn is not None:
+            conn.close()  # the last connection: SQLite copies the WAL in and removes it
 
     # -- change notification (the board's long-poll, live pages) ------------------------
     def notify(self) -> None:
@@ -413,16 +425,14 @@ class FormDB:
         known = self._people.votes(participant)
         if known is not None:
             return known
-        # Read on the writer thread: a vote of theirs is committed wholly before or after
-        # this read, and its memory update lands after this one (see formdb_people).
-        loop = asyncio.get_running_loop()
-        token, generation = self._token(participant), self._people.generation
-
-        def read() -> frozenset[str]:
-            return votes_of(self._conn(), participant) | carried_for(self._conn(), token)
-
-        votes = await loop.run_in_executor(self._writer, read)
-        self._people.remember_votes(participant, votes, generation)
+        # Read on the loop with the write connection (one indexed lookup, once per
+        # participant): no vote of theirs can be committed between this read and the memory
+        # update, as both run in one step of the loop (see formdb_people).
+        if self._write_conn is None:
+            return frozenset()
+        conn = self._write_conn
+        votes = votes_of(conn, participant) | carried_for(conn, self._token(participant))
+        self._people.remember_votes(participant, votes)
         return votes
 
     @property

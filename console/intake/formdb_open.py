@@ -3,7 +3,8 @@
 
 Kept apart from ``formdb`` because it runs once, at start, and carries the old store's
 format (``submissions``) that nothing else in the database needs: the store proper only
-ever sees ``form.sqlite3``. Runs on the writer thread, with the writer's connection.
+ever sees ``form.sqlite3``. Runs on the reader thread, with its connection, before anything
+is served (a first start may copy many rows: never on the event loop).
 """
 
 from __future__ import annotations

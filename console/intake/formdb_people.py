@@ -4,9 +4,9 @@ The participants' list marks the questions a participant voted for, and every pa
 watching the list live asks again at every change: a database read per watcher per change
 would put hundreds of reads on the reader thread for one vote. The store is the only writer
 (one per folder, by its lock), so it can keep each participant's votes in memory exactly:
-loaded once from the database on first use (on the writer thread, so a read never crosses a
-vote being written), then updated at each vote it commits. Bounded: the participants seen
-least recently are forgotten first and read again if they come back.
+loaded once from the database on first use (on the loop, where the votes are written, so a
+read never crosses a vote being written), then updated at each vote it commits. Bounded: the
+participants seen least recently are forgotten first and read again if they come back.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ class ParticipantMemory:
     def __init__(self, limit: int = MAX_PARTICIPANTS) -> None:
         self.limit = limit
         self._votes: OrderedDict[str, frozenset[str]] = OrderedDict()
-        self.generation = 0
-        """Moves at each ``forget_all``: a read begun before it is not kept."""
 
     def votes(self, participant: str) -> frozenset[str] | None:
         """The questions ``participant`` voted for, or None when not in memory."""
@@ -32,13 +30,8 @@ class ParticipantMemory:
             self._votes.move_to_end(participant)
         return found
 
-    def remember_votes(
-        self, participant: str, votes: frozenset[str], generation: int | None = None
-    ) -> None:
-        """Keep what was read from the database (on the writer thread: nothing missed), unless
-        everyone was forgotten since the read began (``generation``)."""
-        if generation is not None and generation != self.generation:
-            return
+    def remember_votes(self, participant: str, votes: frozenset[str]) -> None:
+        """Keep what was read from the database (on the loop, as the votes: nothing missed)."""
         self._votes[participant] = votes
         self._votes.move_to_end(participant)
         while len(self._votes) > self.limit:
@@ -47,7 +40,6 @@ class ParticipantMemory:
     def forget_all(self) -> None:
         """Carried voters were added: everyone is read again (the votes include them)."""
         self._votes.clear()
-        self.generation += 1
 
     def voted(self, participant: str, question_id: str) -> None:
         """A vote was committed: add it if this participant is in memory."""

@@ -3,7 +3,7 @@
 Kept apart from ``formdb`` (the store: its threads, writes and change notices) because the
 schema and the row types are what every other part reads: the reads (``formdb_reads``), the
 first start and the copy of an old ``intake.json`` (``formdb_open``), the visibility rules
-and the API all need ``StoredQuestion`` or ``Decision``, none of them the writer thread.
+and the API all need ``StoredQuestion`` or ``Decision``, none of them the writes.
 
 The helpers at the end run inside a transaction the caller opened, on whichever thread owns
 the connection.

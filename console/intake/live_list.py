@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ from console.intake import render
 from console.intake.formdb import OPEN, FormDB
 from console.intake.security import make_csrf
 from console.intake.visibility import Entry, effective_mode, for_participant, list_parts
+
+log = logging.getLogger(__name__)
 
 CHANGE_INTERVAL_S = 0.15
 """At most this often the watchers are woken for a decision (or a question in an open list)."""
@@ -79,6 +82,8 @@ class Rendered:
     joined: str | None = None
     personal: dict[tuple[str, str], str] = field(default_factory=dict)
     """Items rendered for one participant: ``(participant or "", question id) -> HTML``."""
+    personal_json: dict[str, str] = field(default_factory=dict)
+    """Those items' HTML -> encoded, once per render (not once per watcher and tick)."""
 
     def json_pieces(self) -> list[str]:
         """Each item's HTML encoded as the inside of a JSON string (made once)."""
@@ -117,7 +122,10 @@ class View:
         if self.swaps:
             pieces = list(r.json_pieces())
             for i, html in self.swaps.items():
-                pieces[i] = _json_inner(html)
+                encoded = r.personal_json.get(html)
+                if encoded is None:
+                    encoded = r.personal_json[html] = _json_inner(html)
+                pieces[i] = encoded
             body = "".join(pieces)
         else:
             body = r.json_body()
@@ -161,6 +169,9 @@ class LiveList:
         self._timer_due = 0.0
         self._rendered: dict[str, Rendered] = {}
         self._building: dict[str, asyncio.Task[Rendered]] = {}
+        self._watched: set[str] = set()
+        """Languages the list was asked in since the last tick (rendered before a wake)."""
+        self._preparing: set[asyncio.Task[None]] = set()
 
     # -- ticks ---------------------------------------------------------------------------
     def on_write(self, kind: str) -> None:
@@ -191,10 +202,30 @@ class LiveList:
 
     def _tick(self) -> None:
         self._timer = None
-        self._last_tick = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        self._last_tick = loop.time()
         store = self._store()
         self._published = store.change_number if store is not None else 0
-        self.wake()
+        langs, self._watched = self._watched, set()
+        if store is None or not langs:
+            self.wake()
+            return
+        task = loop.create_task(self._render_then_wake(self._published, sorted(langs)))
+        self._preparing.add(task)
+        task.add_done_callback(self._preparing.discard)
+
+    async def _render_then_wake(self, change: int, langs: list[str]) -> None:
+        """Render the new list, then wake the watchers a group per turn. Woken before it is
+        ready, every group would wait for the one render and all be answered together in a
+        single turn of the loop (60-120 ms under 500 watchers), a vote arriving meanwhile
+        waiting behind every one of them."""
+        try:
+            for lang in langs:
+                await self._current(lang, change)
+        except Exception:  # the watchers render it on demand, as a page does
+            log.exception("could not render the participants' list")
+        finally:
+            self.wake()
 
     def wake(self) -> None:
         """Wake every watcher (a tick; also when the server stops), a group per loop turn."""
@@ -217,6 +248,8 @@ class LiveList:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        for task in self._preparing:
+            task.cancel()
 
     # -- views ---------------------------------------------------------------------------
     async def view(self, lang: str, participant: str | None, *, fresh: bool = False) -> View:
@@ -224,6 +257,7 @@ class LiveList:
         page) as of the last write."""
         store = self._store()
         assert store is not None
+        self._watched.add(lang)
         rendered = await self._current(lang, store.change_number if fresh else self._published)
         voted = await store.voted_by(participant) if participant is not None else frozenset()
         if participant is None:

@@ -314,7 +314,8 @@ class ParticipantRoutes:
             if view.version != seen or remaining <= 0 or self.server._stopping:
                 break
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
+                async with asyncio.timeout(remaining):  # no task per waiting watcher
+                    await changed.wait()
         return web.Response(
             body=view.json_bytes(), content_type="application/json", charset="utf-8"
         )

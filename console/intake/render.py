@@ -161,6 +161,13 @@ def render(lang: str, template: str, **context: Any) -> str:
     )
 
 
+def warm() -> None:
+    """Compile every template in every language now (``server.settle_heap``)."""
+    for lang in LANGUAGES:
+        for path in sorted(TEMPLATES.glob("*.html")):
+            environment(lang).get_template(path.name)
+
+
 def template_module(lang: str, template: str) -> Any:
     """The macros of ``template`` in ``lang`` (made once per language and template)."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE

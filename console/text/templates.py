@@ -25,6 +25,7 @@ def environment(
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # packaged templates: no stat of the file at every render
     )
     env.install_gettext_translations(  # type: ignore[attr-defined]
         catalog or gettext.NullTranslations(), newstyle=True

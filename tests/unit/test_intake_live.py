@@ -1,7 +1,6 @@
 """The participants' live list under many watchers, over real HTTP on 127.0.0.1 (port 0):
 rendered once per change and shared, personal marks put in per participant, updates
-coalesced, a version that is what the participant sees, votes that render nothing, and the
-form's writes committed together."""
+coalesced, a version that is what the participant sees, and votes that render nothing."""
 
 from __future__ import annotations
 
@@ -165,3 +164,54 @@ async def test_a_page_shows_the_latest_write_at_once(
     assert "1 person asked this too" in page and "You said: me too" in page
     _, page = await asker.page("questions")
     assert "1 person asked this too" in page
+
+
+async def test_a_tick_renders_the_new_list_before_it_wakes_the_watchers(
+    start: Start, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Watchers woken by a change find the new list already rendered. Woken first, every group
+    waited for the one render and then all were answered in a single turn of the loop, and a
+    vote arriving meanwhile waited behind every one of them."""
+    server, console, participant = await start()
+    asker = participant()
+    await published(console, asker, "First question")
+    await asker.ask("Second question")
+    qid = (await console.by_text("Second question"))["id"]
+    watchers = [participant() for _ in range(10)]
+    first = [await live(w) for w in watchers]
+    lister = server.participants.live
+    deadline = asyncio.get_running_loop().time() + 10
+    while lister._timer is not None:  # the update of the question asked has come and gone
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.02)
+    events: list[str] = []
+    real_build, real_wake, real_view = (
+        live_list.LiveList._build,
+        live_list.LiveList.wake,
+        live_list.LiveList.view,
+    )
+
+    async def build(self: live_list.LiveList, lang: str) -> live_list.Rendered:
+        rendered = await real_build(self, lang)
+        events.append("rendered")
+        return rendered
+
+    async def view(self: live_list.LiveList, *args: Any, **kwargs: Any) -> live_list.View:
+        events.append("view")
+        return await real_view(self, *args, **kwargs)
+
+    monkeypatch.setattr(live_list.LiveList, "_build", build)
+    monkeypatch.setattr(
+        live_list.LiveList, "wake", lambda self: (events.append("wake"), real_wake(self))[-1]
+    )
+    monkeypatch.setattr(live_list.LiveList, "view", view)
+    polls = [asyncio.create_task(live(w, first[0]["version"])) for w in watchers]
+    while events.count("view") < len(watchers):  # every watcher is waiting
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.02)
+    await console.decide([{"id": qid, "published": True}])
+    answers = await asyncio.wait_for(asyncio.gather(*polls), 10)
+    assert all("Second question" in a["html"] for a in answers)
+    assert "rendered" in events and "wake" in events
+    assert events.index("rendered") < events.index("wake"), events
+    assert events.count("rendered") == 1

@@ -219,3 +219,26 @@ def test_form_info_from_an_agenda_like_object() -> None:
     assert info.title == "Office Hours" and info.host == "DESPP"
     assert info.themes == [("drills", "Drills")]
     assert "3:30 PM" in info.when
+
+
+def test_a_serving_process_settles_its_heap_with_every_template_compiled() -> None:
+    """``form serve`` compiles the templates and freezes the heap it started with, so the
+    collector's full passes under load skip it (``server.settle_heap``)."""
+    import gc
+
+    from console.intake import render
+    from console.intake.server import settle_heap
+
+    render.environment.cache_clear()
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 1000
+        names = sorted(p.name for p in render.TEMPLATES.glob("*.html"))
+        assert "list.html" in names and "_list_body.html" in names
+        for lang in render.LANGUAGES:
+            env = render.environment(lang)
+            assert env.cache is not None
+            cached = {name for _, name in env.cache}
+            assert cached >= set(names), lang
+    finally:
+        gc.unfreeze()

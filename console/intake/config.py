@@ -26,6 +26,10 @@ historic scripts), URL-encoded at 12 bytes each, is 24,000 bytes; a 120-characte
 254-character email written the same way add 4,488; the other fields a few hundred. A
 question too long by a little is then still answered with the form and its whole text (the
 participant can shorten it), not with a ``413`` that loses it."""
+MAX_API_BODY_BYTES = 8 * 1024 * 1024
+"""The largest body the console's API takes, with its token only (a push of decisions with
+their answers: the console sends at most about 1 MiB at a time, ``form_batch.PUSH_BYTES``,
+and more only for one question whose answers alone are larger)."""
 
 
 class IntakeError(Exception):

@@ -31,6 +31,7 @@ from console.intake import pages, render
 from console.intake.api_routes import ApiRoutes
 from console.intake.config import (
     DEFAULT_PORT,
+    MAX_API_BODY_BYTES,
     MAX_BODY_BYTES,
     PORT_SEARCH_SPAN,
     FormInfo,
@@ -295,7 +296,7 @@ class IntakeServer:
     # -- app -----------------------------------------------------------------------------
     def build_app(self) -> web.Application:
         app = web.Application(
-            client_max_size=MAX_BODY_BYTES,
+            client_max_size=MAX_API_BODY_BYTES,  # the participants' posts: _size_mw
             middlewares=[self._errors_mw, self._host_mw, self._size_mw],
         )
         app.on_response_prepare.append(self._add_headers)
@@ -361,9 +362,15 @@ class IntakeServer:
 
     @web.middleware
     async def _size_mw(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A participant's post may be 32 KiB; the console's API, with its token, 8 MiB (a push
+        of decisions and answers). A body sent without its length is counted as it is read."""
+        api = request.path.startswith("/api/") and self._authorized(request)
+        limit = MAX_API_BODY_BYTES if api else MAX_BODY_BYTES
         length = request.content_length
-        if length is not None and length > MAX_BODY_BYTES:
-            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY_BYTES, actual_size=length)
+        if length is not None and length > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=length)
+        if limit != request.client_max_size:
+            request = request.clone(client_max_size=limit)
         return await handler(request)
 
     async def get_favicon(self, request: web.Request) -> web.Response:

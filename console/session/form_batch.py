@@ -18,11 +18,13 @@ What the form should hold:
 - questions the facilitator typed in and published (or took live): ``typed_in_to_create``
   gives the body that creates one on the form under the console's own record id; once
   created, it is decided like the others;
-- at most ``MAX_BATCH`` decisions per push: ``chunks``.
+- at most ``MAX_BATCH`` decisions and about ``PUSH_BYTES`` per push: ``chunks`` (the form takes
+  8 MiB from the console, and a push that size would hold its event loop too long).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -32,6 +34,9 @@ from console.board.question import MANUAL
 
 MAX_BATCH = 1000
 """The form takes at most 1,000 decisions per push (``console.intake.visibility.MAX_BATCH``)."""
+
+PUSH_BYTES = 1024 * 1024
+"""About the most one push carries (as JSON); one question larger than this goes alone."""
 
 Payload = dict[str, Any]
 
@@ -120,6 +125,18 @@ def _answer(a: ParticipantAnswer, aid: str | None = None) -> Payload:
     }
 
 
-def chunks(items: list[Payload], size: int = MAX_BATCH) -> Iterable[list[Payload]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def chunks(
+    items: list[Payload], size: int = MAX_BATCH, max_bytes: int = PUSH_BYTES
+) -> Iterable[list[Payload]]:
+    """The items in pushes of at most ``size`` items and about ``max_bytes`` of JSON each."""
+    batch: list[Payload] = []
+    used = 0
+    for item in items:
+        cost = len(json.dumps(item)) + 2  # ASCII-escaped: at least what is sent
+        if batch and (len(batch) == size or used + cost > max_bytes):
+            yield batch
+            batch, used = [], 0
+        batch.append(item)
+        used += cost
+    if batch:
+        yield batch

@@ -3,6 +3,7 @@ IntakeServer on 127.0.0.1, port 0): deltas, coalescing, typed-in questions, retr
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -316,3 +317,16 @@ async def test_the_loop_pushes_each_change_and_the_mode(form: Form) -> None:
     finally:
         await asker.aclose()
         await other.aclose()
+
+
+def test_pushes_are_cut_by_count_and_by_size_and_keep_every_item_in_order() -> None:
+    from console.session.form_batch import chunks
+
+    small = [{"id": f"q{i}"} for i in range(2500)]
+    assert [len(b) for b in chunks(small)] == [1000, 1000, 500]
+    big = [{"id": f"q{i}", "answers": [{"text": "é" * 5000}]} for i in range(100)]
+    pushes = list(chunks(big, max_bytes=200_000))
+    assert [item for push in pushes for item in push] == big
+    assert all(len(json.dumps(push)) <= 200_000 for push in pushes) and len(pushes) > 1
+    huge = [{"id": "alone", "answers": [{"text": "x" * 300_000}]}, {"id": "next"}]
+    assert [len(b) for b in chunks(huge, max_bytes=200_000)] == [1, 1]

@@ -3,7 +3,9 @@ what on the list, votes, the private page, languages, and hostile text shown esc
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -389,3 +391,33 @@ async def test_a_typed_in_question_with_an_id_is_stored_once(start: Start) -> No
     for bad in ("", "a b", "x" * 201, 7, "../x"):
         status, answer = await post({"id": bad, "text": "x"})
         assert status == 400 and "id must be" in answer["error"]
+
+
+async def test_a_large_push_of_decisions_is_taken_while_a_participant_s_post_stays_small(
+    start: Start,
+) -> None:
+    server, console, _ = await start()
+    answer = {"text": "é" * 5000, "public": True, "author": "Fran"}
+    batch = {
+        "decisions": [{"id": f"q{i}", "answers": [{"id": f"a{i}", **answer}]} for i in range(40)]
+    }
+    body = json.dumps(batch).encode()
+    assert len(body) > 1024 * 1024  # far over a participant's 32 KiB
+    result = await console.decide(batch)
+    assert result["unknown"] == [f"q{i}" for i in range(40)]  # read whole, then applied
+    async with aiohttp.ClientSession() as http:  # without the token: refused unread
+        async with http.post(
+            server.url + "api/decisions", data=body, headers={"Content-Type": "application/json"}
+        ) as resp:
+            assert resp.status == 413
+
+        async def chunked() -> AsyncIterator[bytes]:  # no Content-Length: counted as it comes
+            for _ in range(64):
+                yield b"question=" + b"x" * 1024
+
+        async with http.post(
+            server.url,
+            data=chunked(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ) as resp:
+            assert resp.status == 413

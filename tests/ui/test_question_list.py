@@ -126,7 +126,9 @@ async def test_zoom_gives_the_board_the_screen_on_a_small_terminal(tmp_path: Pat
         t.focus()
         await pilot.pause()
         assert [key for key, _, _ in t.column_spec] == ["votes", "status", "text"]
-        squeezed = row_text(t, "form:2")
+        # The row under the cursor loses its unseen dot after 0.4 s of real time, whenever that
+        # falls in this test: the layout is compared without it.
+        squeezed = row_text(t, "form:2").replace("●", " ")
         await pilot.press("z")
         await pilot.pause()
         assert app.screen.maximized is panel(app)
@@ -137,7 +139,7 @@ async def test_zoom_gives_the_board_the_screen_on_a_small_terminal(tmp_path: Pat
         await pilot.pause()
         assert app.screen.maximized is None
         assert [key for key, _, _ in t.column_spec] == ["votes", "status", "text"]  # narrow again
-        assert row_text(t, "form:2") == squeezed
+        assert row_text(t, "form:2").replace("●", " ") == squeezed
     app.session.close()
 
 

@@ -29,10 +29,10 @@ from console.report.words import (
     answer_words,
     hhmm,
     language_word,
+    meta_rows,
     minutes,
     note_words,
     over_under,
-    planned_words,
     plural,
     status_word,
     times_words,
@@ -82,25 +82,14 @@ def _items(paragraphs: Sequence[str], empty: str = "None.") -> list[str]:
 
 
 def _meta(data: ReportData) -> list[str]:
-    rows: list[tuple[str, str | None]] = [
-        ("Date", data.date),
-        (
-            "Planned for",
-            f"{planned_words(data.planned_for)} (held on another day; the planned times "
-            "follow the actual start)"
-            if data.planned_for
-            else None,
-        ),
-        ("Host", data.host),
-        ("Facilitator", data.facilitator),
-        ("Series", data.series),
-        ("Session", data.session_id),
-        ("Follows up on", data.follow_up_of),
-        ("Rehearsal", "not a real session" if data.rehearsal else None),
-        ("Purged", f"{PURGED_WORDS} on {data.purged_at}" if data.purged_at else None),
-        ("Times", data.timezone),
-    ]
-    return [para(run(f"{k}: ", bold=True) + run(v)) for k, v in rows if v]
+    rows = meta_rows(
+        data,
+        [
+            ("Rehearsal", "not a real session" if data.rehearsal else None),
+            ("Purged", f"{PURGED_WORDS} on {data.purged_at}" if data.purged_at else None),
+        ],
+    )
+    return [para(run(f"{k}: ", bold=True) + run(v)) for k, v in rows]
 
 
 def render_docx(data: ReportData) -> bytes:

@@ -31,10 +31,10 @@ from console.report.words import (
     answer_words,
     hhmm,
     language_word,
+    meta_rows,
     minutes,
     note_words,
     over_under,
-    planned_words,
     plural,
     status_word,
     times_words,
@@ -284,22 +284,6 @@ def environment() -> jinja2.Environment:
 
 def render_html(data: ReportData) -> str:
     """The whole report as a standalone HTML page (``templates/report.html``)."""
-    meta = [
-        ("Date", data.date),
-        (
-            "Planned for",
-            f"{planned_words(data.planned_for)} (held on another day; the planned times "
-            "follow the actual start)"
-            if data.planned_for
-            else None,
-        ),
-        ("Host", data.host),
-        ("Facilitator", data.facilitator),
-        ("Series", data.series),
-        ("Session", data.session_id),
-        ("Follows up on", data.follow_up_of),
-        ("Times", data.timezone),
-    ]
     follow = data.follow_up
     return (
         environment()
@@ -308,7 +292,7 @@ def render_html(data: ReportData) -> str:
             data=data,
             notes_on=data.notes_by_question(),
             page_title=f"{data.title}: follow-up report",
-            meta=[(k, v) for k, v in meta if v],
+            meta=meta_rows(data),
             deferred=[q for q in follow if q.status == "deferred"],
             unreached=[q for q in follow if q.status != "deferred"],
         )

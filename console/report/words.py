@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.report.model import ReportData
 
 STATUS_WORDS = {
     "new": "not reached",
@@ -108,3 +112,28 @@ def status_word(status: str) -> str:
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def meta_rows(
+    data: ReportData, extra: Sequence[tuple[str, str | None]] = ()
+) -> list[tuple[str, str]]:
+    """The report's header facts that have a value, in the order every format shows them
+    (``extra`` goes before the time zone, which comes last)."""
+    planned = (
+        f"{planned_words(data.planned_for)} (held on another day; the planned times "
+        "follow the actual start)"
+        if data.planned_for
+        else None
+    )
+    rows: list[tuple[str, str | None]] = [
+        ("Date", data.date),
+        ("Planned for", planned),
+        ("Host", data.host),
+        ("Facilitator", data.facilitator),
+        ("Series", data.series),
+        ("Session", data.session_id),
+        ("Follows up on", data.follow_up_of),
+        *extra,
+        ("Times", data.timezone),
+    ]
+    return [(k, v) for k, v in rows if v]

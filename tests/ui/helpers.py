@@ -84,6 +84,17 @@ async def until(check: Callable[[], bool], pilot: Any, seconds: float = 15.0) ->
         await pilot.pause(0.05)
 
 
+async def type_line(app: Any, pilot: Any, line: str) -> None:
+    """Type ``line`` into the notes' capture line and press Enter, as a note-taker does."""
+    from console.widgets.capture_line import CaptureInput
+
+    box = app.screen.query_one(CaptureInput)
+    box.focus()
+    box.value = line
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def screen_text(app: Any) -> str:
     """What the terminal shows now, as plain text (the screen and any modal on top of it):
     the same rendering as ``app.export_screenshot()``, without the styles."""

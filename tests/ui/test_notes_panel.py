@@ -27,7 +27,7 @@ from console.text.clean import clean_text
 from console.widgets.capture_line import CaptureInput, CaptureLine
 from console.widgets.notes_list import NotesList
 from console.widgets.notes_panel import NotesPanel
-from tests.ui.helpers import FakeNow, make_app
+from tests.ui.helpers import FakeNow, make_app, type_line
 
 BEFORE_START = datetime(2025, 12, 17, 20, 25, tzinfo=UTC)
 THEME = "drills"  # one of the default agenda's themes (checked below)
@@ -47,14 +47,6 @@ async def until(check: Callable[[], bool], pilot: Any, seconds: float = 10.0) ->
     while not check():
         assert loop.time() < deadline, "condition not met in time"
         await pilot.pause(0.05)
-
-
-async def type_line(app: FacilitatorApp, pilot: Any, line: str) -> None:
-    box = app.screen.query_one(CaptureInput)
-    box.focus()
-    box.value = line
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 def on_disk(app: FacilitatorApp) -> dict[str, Record]:
